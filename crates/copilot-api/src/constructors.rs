@@ -1,0 +1,84 @@
+//! Hand-written constructors: the Graph beta client, bearer headers, request bodies.
+
+use std::sync::Arc;
+
+use crate::types::{PromptCreate, PromptType, SessionCreate, SessionUpdate};
+use crate::{Client, Hooks, Transport};
+
+/// The base URL of Microsoft Graph beta; operation paths are appended to it.
+pub const GRAPH_BETA_BASE_URL: &str = "https://graph.microsoft.com/beta";
+
+impl Client {
+    /// A client for Microsoft Graph beta over a caller's `reqwest::Client` (which carries auth,
+    /// for example through [`bearer_headers`] as default headers).
+    pub fn graph_beta_with_client(http: reqwest::Client) -> Self {
+        Self::new_with_client(GRAPH_BETA_BASE_URL, http, Hooks::default())
+    }
+
+    /// A client for `base_url` (e.g. `http://127.0.0.1:8080/beta` for a fake server) whose
+    /// requests all go through `transport`.
+    pub fn with_transport(
+        base_url: &str,
+        http: reqwest::Client,
+        transport: Arc<dyn Transport>,
+    ) -> Self {
+        Self::new_with_client(base_url, http, Hooks::with_transport(transport))
+    }
+}
+
+/// Default headers carrying `Authorization: Bearer <token>`, marked sensitive so that reqwest
+/// never prints them.
+pub fn bearer_headers(token: &str) -> Result<reqwest::header::HeaderMap, InvalidToken> {
+    let mut value = reqwest::header::HeaderValue::try_from(format!("Bearer {token}"))
+        .map_err(|_| InvalidToken)?;
+    value.set_sensitive(true);
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(reqwest::header::AUTHORIZATION, value);
+    Ok(headers)
+}
+
+/// A token that cannot be sent in an HTTP header (it contains control characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InvalidToken;
+
+impl std::fmt::Display for InvalidToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the bearer token contains characters not allowed in an HTTP header")
+    }
+}
+
+impl std::error::Error for InvalidToken {}
+
+const SESSION_ODATA_TYPE: &str = "#microsoft.graph.security.securityCopilot.session";
+const PROMPT_ODATA_TYPE: &str = "#microsoft.graph.security.securityCopilot.prompt";
+
+impl SessionCreate {
+    /// The body that creates a session named `display_name`.
+    pub fn new(display_name: impl Into<String>) -> Self {
+        Self {
+            odata_type: SESSION_ODATA_TYPE.to_string(),
+            display_name: display_name.into(),
+        }
+    }
+}
+
+impl SessionUpdate {
+    /// The body that renames a session.
+    pub fn rename(display_name: impl Into<String>) -> Self {
+        Self {
+            odata_type: SESSION_ODATA_TYPE.to_string(),
+            display_name: Some(display_name.into()),
+        }
+    }
+}
+
+impl PromptCreate {
+    /// The body of a prompt of type `prompt` (the only type the service supports) with `content`.
+    pub fn new(content: impl Into<String>) -> Self {
+        Self {
+            odata_type: PROMPT_ODATA_TYPE.to_string(),
+            content: content.into(),
+            type_: PromptType::Prompt,
+        }
+    }
+}

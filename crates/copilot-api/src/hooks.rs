@@ -1,0 +1,117 @@
+//! The request path every generated operation takes: `impl ClientHooks<Hooks> for Client`.
+//!
+//! Two fixes apply to every request before it leaves:
+//! - OData query names go out with a literal `$` (`$top=5`), not `%24top`: progenitor encodes the
+//!   `$`, and Graph is documented not to decode it in names (Microsoft's own SDKs undo it too);
+//! - progenitor's `api-version` header is removed: Graph does not define it, the version is in
+//!   the URL (`/beta`).
+//!
+//! Then the request is executed by the client's [`Transport`] if one was installed (this is how
+//! `copilot-ergonomic` adds auth, retries and tracing to the generated operations), or by the
+//! plain `reqwest::Client` otherwise.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
+
+use crate::Client;
+
+/// The future a [`Transport`] returns.
+pub type TransportFuture<'a> =
+    Pin<Box<dyn Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a>>;
+
+/// Executes the requests of a [`Client`]: the seam for auth, retries, tracing or test doubles.
+///
+/// `operation.operation_id` is the snake_case operation name (`get_session`).
+pub trait Transport: Send + Sync + 'static {
+    /// Sends `request` (already carrying path, query, body and content headers) and returns the
+    /// response, whatever its status.
+    fn execute<'a>(
+        &'a self,
+        request: reqwest::Request,
+        operation: &'a OperationInfo,
+    ) -> TransportFuture<'a>;
+}
+
+/// The per-client state the generated code carries (progenitor's "inner type").
+#[derive(Clone, Default)]
+pub struct Hooks {
+    transport: Option<Arc<dyn Transport>>,
+}
+
+impl Hooks {
+    /// Hooks that send every request through `transport`.
+    pub fn with_transport(transport: Arc<dyn Transport>) -> Self {
+        Self {
+            transport: Some(transport),
+        }
+    }
+}
+
+impl fmt::Debug for Hooks {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Hooks")
+            .field("transport", &self.transport.as_ref().map(|_| "custom"))
+            .finish()
+    }
+}
+
+impl ClientHooks<Hooks> for Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        _info: &OperationInfo,
+    ) -> Result<(), Error<E>> {
+        request.headers_mut().remove("api-version");
+        literal_dollar_names(request.url_mut());
+        Ok(())
+    }
+
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        match &self.inner().transport {
+            Some(transport) => transport.execute(request, info).await,
+            None => self.client().execute(request).await,
+        }
+    }
+}
+
+/// Rewrites `%24name=` to `$name=` in query parameter *names*; values keep their encoding.
+fn literal_dollar_names(url: &mut reqwest::Url) {
+    let Some(query) = url.query() else { return };
+    if !query.contains("%24") {
+        return;
+    }
+    let rewritten: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.strip_prefix("%24") {
+            Some(rest) => format!("${rest}"),
+            None => pair.to_string(),
+        })
+        .collect();
+    url.set_query(Some(&rewritten.join("&")));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::literal_dollar_names;
+
+    #[test]
+    fn only_names_lose_their_percent_encoding() {
+        let mut url = reqwest::Url::parse(
+            "https://example.test/x?%24filter=name+eq+%27a%24b%27&%24top=5&plain=%24",
+        )
+        .unwrap();
+        literal_dollar_names(&mut url);
+        assert_eq!(
+            url.query(),
+            Some("$filter=name+eq+%27a%24b%27&$top=5&plain=%24")
+        );
+    }
+}

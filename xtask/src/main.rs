@@ -1,0 +1,44 @@
+//! `cargo xtask`: the workspace's own tasks (code generation and its checks).
+//!
+//! Run bare `cargo xtask` for the list. Every task is plain Rust so that it runs the same on
+//! every machine with the project's stable toolchain.
+
+mod generate;
+mod spec;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <task> [options]
+
+tasks:
+  generate [--check] [-v|--verbose]
+      Regenerate crates/copilot-api/src/generated.rs from openapi/copilot.yaml.
+      --check   regenerate in memory and fail with a diff if the checked-in file differs
+      -v        print the whole diff (default: the first 200 lines)
+  help
+      Print this list.
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((task, rest)) = args.split_first() else {
+        print!("{USAGE}");
+        return ExitCode::SUCCESS;
+    };
+    let result = match task.as_str() {
+        "generate" => generate::run(rest),
+        "help" | "--help" | "-h" => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        other => Err(format!("unknown task `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
