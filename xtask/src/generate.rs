@@ -83,11 +83,51 @@ pub fn render(root: &Path) -> Result<String, String> {
 pub fn render_spec(spec: &OpenAPI, shown: &str) -> Result<String, String> {
     let enums = string_enums(spec, shown)?;
     let tokens = generate_guarded(spec, &enums, shown)?;
-    let file: syn::File = syn::parse2(tokens)
+    let file: syn::File = syn::parse2(line_docs(tokens))
         .map_err(|e| format!("{shown}: progenitor produced code that does not parse: {e}"))?;
     let formatted = rustfmt(&prettyplease::unparse(&file))?;
     let with_enums = insert_open_enums(&formatted, &enums)?;
     Ok(format!("{}{with_enums}", header(shown)))
+}
+
+/// Splits every multi-line `#[doc = "…"]` into one attribute per line, so the output uses `///`
+/// lines (prettyplease prints multi-line docs as `/** */` blocks whose indented lines rustdoc
+/// would take for code blocks).
+fn line_docs(tokens: TokenStream) -> TokenStream {
+    use proc_macro2::{Delimiter, Group, TokenTree};
+    let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut out = Vec::with_capacity(trees.len());
+    let mut i = 0;
+    while i < trees.len() {
+        if let (TokenTree::Punct(p), Some(TokenTree::Group(g))) = (&trees[i], trees.get(i + 1))
+            && p.as_char() == '#'
+            && g.delimiter() == Delimiter::Bracket
+            && let Ok(syn::MetaNameValue { path, value, .. }) = syn::parse2(g.stream())
+            && path.is_ident("doc")
+            && let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) = value
+        {
+            for line in text.value().lines() {
+                let line = if line.is_empty() || line.starts_with(' ') {
+                    line.to_string()
+                } else {
+                    format!(" {line}")
+                };
+                out.extend(quote!(#[doc = #line]));
+            }
+            i += 2;
+            continue;
+        }
+        match &trees[i] {
+            TokenTree::Group(g) => {
+                let mut inner = Group::new(g.delimiter(), line_docs(g.stream()));
+                inner.set_span(g.span());
+                out.push(TokenTree::Group(inner));
+            }
+            other => out.push(other.clone()),
+        }
+        i += 1;
+    }
+    out.into_iter().collect()
 }
 
 /// The file header: marks the file as generated and names the command and the input.

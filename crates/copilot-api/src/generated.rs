@@ -126,7 +126,7 @@ pub mod types {
             UnknownFutureValue = "unknownFutureValue",
         }
     }
-    ///An open bag of name/value pairs (microsoft.graph.Dictionary).
+    /// An open bag of name/value pairs (microsoft.graph.Dictionary).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct Dictionary(pub ::serde_json::Map<::std::string::String, ::serde_json::Value>);
@@ -150,64 +150,64 @@ pub mod types {
             Self(value)
         }
     }
-    ///A detail of a Microsoft Graph error.
+    /// A detail of a Microsoft Graph error.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ErrorDetails {
-        ///The error code.
+        /// The error code.
         pub code: ::std::string::String,
-        ///The error message.
+        /// The error message.
         pub message: ::std::string::String,
-        ///The target of the error.
+        /// The target of the error.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub target: ::std::option::Option<::std::string::String>,
     }
-    ///An evaluation (a run) of a prompt. `runStartDateTime` and `completedDateTime` are `0001-01-01T00:00:00Z` until the run starts or completes.
+    /// An evaluation (a run) of a prompt. `runStartDateTime` and `completedDateTime` are `0001-01-01T00:00:00Z` until the run starts or completes.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Evaluation {
-        ///When the evaluation completed; `0001-01-01T00:00:00Z` until then.
+        /// When the evaluation completed; `0001-01-01T00:00:00Z` until then.
         #[serde(
             rename = "completedDateTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub completed_date_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        ///When the evaluation was created (UTC).
+        /// When the evaluation was created (UTC).
         #[serde(
             rename = "createdDateTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_date_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        ///Number of executions (0 in every published example).
+        /// Number of executions (0 in every published example).
         #[serde(
             rename = "executionCount",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub execution_count: ::std::option::Option<i64>,
-        ///The evaluation id.
+        /// The evaluation id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
-        ///Whether the evaluation was cancelled.
+        /// Whether the evaluation was cancelled.
         #[serde(
             rename = "isCancelled",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub is_cancelled: ::std::option::Option<bool>,
-        ///When the evaluation was last modified (UTC).
+        /// When the evaluation was last modified (UTC).
         #[serde(
             rename = "lastModifiedDateTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub last_modified_date_time:
             ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        ///OData type annotation; present in some responses only.
+        /// OData type annotation; present in some responses only.
         #[serde(
             rename = "@odata.type",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub odata_type: ::std::option::Option<::std::string::String>,
-        ///The outcome; null at creation, an object while running and once completed.
+        /// The outcome; null at creation, an object while running and once completed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub result: ::std::option::Option<EvaluationResult>,
-        ///When the run started; `0001-01-01T00:00:00Z` until then.
+        /// When the run started; `0001-01-01T00:00:00Z` until then.
         #[serde(
             rename = "runStartDateTime",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -216,22 +216,22 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<crate::types::EvaluationState>,
     }
-    ///A page of evaluations.
+    /// A page of evaluations.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EvaluationCollectionResponse {
-        ///The OData context URL.
+        /// The OData context URL.
         #[serde(
             rename = "@odata.context",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub odata_context: ::std::option::Option<::std::string::String>,
-        ///The total number of items, when `$count=true` was requested.
+        /// The total number of items, when `$count=true` was requested.
         #[serde(
             rename = "@odata.count",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub odata_count: ::std::option::Option<i64>,
-        ///The absolute URL of the next page; follow it verbatim.
+        /// The absolute URL of the next page; follow it verbatim.
         #[serde(
             rename = "@odata.nextLink",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -240,23 +240,23 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub value: ::std::vec::Vec<Evaluation>,
     }
-    ///The body of createEvaluation, an empty object.
+    /// The body of createEvaluation, an empty object.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EvaluationCreate {
-        ///OData type annotation (optional; the docs send `{}`).
+        /// OData type annotation (optional; the docs send `{}`).
         #[serde(
             rename = "@odata.type",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub odata_type: ::std::option::Option<::std::string::String>,
     }
-    ///The outcome of an evaluation.
+    /// The outcome of an evaluation.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EvaluationResult {
-        ///The answer text; null while the evaluation runs.
+        /// The answer text; null while the evaluation runs.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub content: ::std::option::Option<::std::string::String>,
-        ///OData type annotation; present in some responses only.
+        /// OData type annotation; present in some responses only.
         #[serde(
             rename = "@odata.type",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -273,37 +273,37 @@ pub mod types {
         )]
         pub type_: ::std::option::Option<crate::types::EvaluationResultType>,
     }
-    ///Diagnostics Graph adds to an error; services may add more members (kept, not declared).
+    /// Diagnostics Graph adds to an error; services may add more members (kept, not declared).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct InnerError {
-        ///The client-request-id the caller sent.
+        /// The client-request-id the caller sent.
         #[serde(
             rename = "client-request-id",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub client_request_id: ::std::option::Option<::std::string::String>,
-        ///When the error happened; Graph sends it without a time zone, so not `date-time`.
+        /// When the error happened; Graph sends it without a time zone, so not `date-time`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub date: ::std::option::Option<::std::string::String>,
-        ///OData type annotation.
+        /// OData type annotation.
         #[serde(
             rename = "@odata.type",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub odata_type: ::std::option::Option<::std::string::String>,
-        ///The request id to quote to Microsoft support.
+        /// The request id to quote to Microsoft support.
         #[serde(
             rename = "request-id",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub request_id: ::std::option::Option<::std::string::String>,
     }
-    ///A Microsoft Graph error.
+    /// A Microsoft Graph error.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MainError {
-        ///The error code to branch on, e.g. `NotFound` or `TooManyRequests`.
+        /// The error code to branch on, e.g. `NotFound` or `TooManyRequests`.
         pub code: ::std::string::String,
-        ///Further errors.
+        /// Further errors.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub details: ::std::vec::Vec<ErrorDetails>,
         #[serde(
@@ -311,21 +311,21 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub inner_error: ::std::option::Option<InnerError>,
-        ///A developer-facing message; not localized and may change.
+        /// A developer-facing message; not localized and may change.
         pub message: ::std::string::String,
-        ///The target of the error.
+        /// The target of the error.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub target: ::std::option::Option<::std::string::String>,
     }
-    ///The body of every Microsoft Graph error response.
+    /// The body of every Microsoft Graph error response.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ODataError {
         pub error: MainError,
     }
-    ///A plugin available in a workspace. Its key is `name`; it has no `id`.
+    /// A plugin available in a workspace. Its key is `name`; it has no `id`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Plugin {
-        ///Authorization settings of the plugin.
+        /// Authorization settings of the plugin.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub authorization: ::std::option::Option<PluginAuth>,
         #[serde(
@@ -335,25 +335,25 @@ pub mod types {
         pub catalog_scope: ::std::option::Option<crate::types::PluginCatalogScope>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub category: ::std::option::Option<crate::types::PluginCategory>,
-        ///A short description of the plugin.
+        /// A short description of the plugin.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
-        ///The display name of the plugin.
+        /// The display name of the plugin.
         #[serde(
             rename = "displayName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub display_name: ::std::option::Option<::std::string::String>,
-        ///Whether the plugin is enabled within its catalog scope.
+        /// Whether the plugin is enabled within its catalog scope.
         #[serde(
             rename = "isEnabled",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub is_enabled: ::std::option::Option<bool>,
-        ///The plugin name, its key.
+        /// The plugin name, its key.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///OData type annotation; present in some responses only.
+        /// OData type annotation; present in some responses only.
         #[serde(
             rename = "@odata.type",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -364,7 +364,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub preview_state: ::std::option::Option<crate::types::PluginPreviewStates>,
-        ///The plugin's settings.
+        /// The plugin's settings.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub settings: ::std::vec::Vec<PluginSetting>,
         #[serde(
@@ -373,7 +373,7 @@ pub mod types {
         )]
         pub supported_auth_types: ::std::option::Option<crate::types::PluginAuthTypes>,
     }
-    ///Authorization settings of a plugin.
+    /// Authorization settings of a plugin.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PluginAuth {
         #[serde(
@@ -381,29 +381,29 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub auth_type: ::std::option::Option<crate::types::PluginAuthTypes>,
-        ///OData type annotation; present in some responses only.
+        /// OData type annotation; present in some responses only.
         #[serde(
             rename = "@odata.type",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub odata_type: ::std::option::Option<::std::string::String>,
     }
-    ///A page of plugins.
+    /// A page of plugins.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PluginCollectionResponse {
-        ///The OData context URL.
+        /// The OData context URL.
         #[serde(
             rename = "@odata.context",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub odata_context: ::std::option::Option<::std::string::String>,
-        ///The total number of items, when `$count=true` was requested.
+        /// The total number of items, when `$count=true` was requested.
         #[serde(
             rename = "@odata.count",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub odata_count: ::std::option::Option<i64>,
-        ///The absolute URL of the next page; follow it verbatim.
+        /// The absolute URL of the next page; follow it verbatim.
         #[serde(
             rename = "@odata.nextLink",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -412,23 +412,23 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub value: ::std::vec::Vec<Plugin>,
     }
-    ///A setting of a plugin.
+    /// A setting of a plugin.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PluginSetting {
-        ///The values that are allowed.
+        /// The values that are allowed.
         #[serde(
             rename = "acceptableValues",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub acceptable_values: ::std::vec::Vec<::std::string::String>,
-        ///The value used when nothing is configured.
+        /// The value used when nothing is configured.
         #[serde(
             rename = "defaultValue",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub default_value: ::std::option::Option<::std::string::String>,
-        ///What the setting is for.
+        /// What the setting is for.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -436,25 +436,25 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub display_type: ::std::option::Option<crate::types::PluginSettingDisplayType>,
-        ///A hint for the value.
+        /// A hint for the value.
         #[serde(
             rename = "hintText",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub hint_text: ::std::option::Option<::std::string::String>,
-        ///Whether a value must be supplied.
+        /// Whether a value must be supplied.
         #[serde(
             rename = "isRequired",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub is_required: ::std::option::Option<bool>,
-        ///The label of the setting.
+        /// The label of the setting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub label: ::std::option::Option<::std::string::String>,
-        ///The name of the setting.
+        /// The name of the setting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///OData type annotation; present in some responses only.
+        /// OData type annotation; present in some responses only.
         #[serde(
             rename = "@odata.type",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -465,49 +465,49 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub setting_value: ::std::option::Option<crate::types::PluginSettingType>,
-        ///The current value.
+        /// The current value.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
     }
-    ///A prompt in a session.
+    /// A prompt in a session.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Prompt {
-        ///The text of the prompt.
+        /// The text of the prompt.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub content: ::std::option::Option<::std::string::String>,
-        ///When the prompt was created (UTC).
+        /// When the prompt was created (UTC).
         #[serde(
             rename = "createdDateTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_date_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        ///The prompt id.
+        /// The prompt id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
-        ///Prompt inputs (documented as not implemented; returned as `{"keyValuePairs": []}`).
+        /// Prompt inputs (documented as not implemented; returned as `{"keyValuePairs": []}`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub inputs: ::std::option::Option<Dictionary>,
-        ///When the prompt was last modified (UTC); creating an evaluation touches it.
+        /// When the prompt was last modified (UTC); creating an evaluation touches it.
         #[serde(
             rename = "lastModifiedDateTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub last_modified_date_time:
             ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        ///OData type annotation; present in some responses only.
+        /// OData type annotation; present in some responses only.
         #[serde(
             rename = "@odata.type",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub odata_type: ::std::option::Option<::std::string::String>,
-        ///Skill input descriptors (documented as unsupported; returned as `[]`).
+        /// Skill input descriptors (documented as unsupported; returned as `[]`).
         #[serde(
             rename = "skillInputDescriptors",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub skill_input_descriptors: ::std::vec::Vec<SkillInputDescriptor>,
-        ///The skill name (returned as null).
+        /// The skill name (returned as null).
         #[serde(
             rename = "skillName",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -519,22 +519,22 @@ pub mod types {
         )]
         pub type_: ::std::option::Option<crate::types::PromptType>,
     }
-    ///A page of prompts.
+    /// A page of prompts.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PromptCollectionResponse {
-        ///The OData context URL.
+        /// The OData context URL.
         #[serde(
             rename = "@odata.context",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub odata_context: ::std::option::Option<::std::string::String>,
-        ///The total number of items, when `$count=true` was requested.
+        /// The total number of items, when `$count=true` was requested.
         #[serde(
             rename = "@odata.count",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub odata_count: ::std::option::Option<i64>,
-        ///The absolute URL of the next page; follow it verbatim.
+        /// The absolute URL of the next page; follow it verbatim.
         #[serde(
             rename = "@odata.nextLink",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -543,65 +543,65 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub value: ::std::vec::Vec<Prompt>,
     }
-    ///The body of createPrompt.
+    /// The body of createPrompt.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PromptCreate {
-        ///The text of the prompt; needed for an AI evaluation.
+        /// The text of the prompt; needed for an AI evaluation.
         pub content: ::std::string::String,
-        ///OData type annotation, sent as the docs' examples do.
+        /// OData type annotation, sent as the docs' examples do.
         #[serde(rename = "@odata.type", default = "defaults::prompt_create_odata_type")]
         pub odata_type: ::std::string::String,
         #[serde(rename = "type")]
         pub type_: crate::types::PromptType,
     }
-    ///A Security Copilot session, a conversation of prompts.
+    /// A Security Copilot session, a conversation of prompts.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Session {
-        ///When the session was created (UTC).
+        /// When the session was created (UTC).
         #[serde(
             rename = "createdDateTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_date_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        ///The name of the session.
+        /// The name of the session.
         #[serde(
             rename = "displayName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub display_name: ::std::option::Option<::std::string::String>,
-        ///The session id.
+        /// The session id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
-        ///When the session was last modified (UTC); changes when it is renamed.
+        /// When the session was last modified (UTC); changes when it is renamed.
         #[serde(
             rename = "lastModifiedDateTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub last_modified_date_time:
             ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        ///OData type annotation; present in some responses only.
+        /// OData type annotation; present in some responses only.
         #[serde(
             rename = "@odata.type",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub odata_type: ::std::option::Option<::std::string::String>,
     }
-    ///A page of sessions.
+    /// A page of sessions.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SessionCollectionResponse {
-        ///The OData context URL.
+        /// The OData context URL.
         #[serde(
             rename = "@odata.context",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub odata_context: ::std::option::Option<::std::string::String>,
-        ///The total number of items, when `$count=true` was requested.
+        /// The total number of items, when `$count=true` was requested.
         #[serde(
             rename = "@odata.count",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub odata_count: ::std::option::Option<i64>,
-        ///The absolute URL of the next page; follow it verbatim.
+        /// The absolute URL of the next page; follow it verbatim.
         #[serde(
             rename = "@odata.nextLink",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -610,29 +610,29 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub value: ::std::vec::Vec<Session>,
     }
-    ///The body of createSession.
+    /// The body of createSession.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SessionCreate {
-        ///The name of the new session.
+        /// The name of the new session.
         #[serde(rename = "displayName")]
         pub display_name: ::std::string::String,
-        ///OData type annotation, sent as the docs' examples do.
+        /// OData type annotation, sent as the docs' examples do.
         #[serde(
             rename = "@odata.type",
             default = "defaults::session_create_odata_type"
         )]
         pub odata_type: ::std::string::String,
     }
-    ///The body of updateSession; only the properties present change.
+    /// The body of updateSession; only the properties present change.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SessionUpdate {
-        ///The new name of the session.
+        /// The new name of the session.
         #[serde(
             rename = "displayName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub display_name: ::std::option::Option<::std::string::String>,
-        ///OData type annotation, sent as the docs' examples do.
+        /// OData type annotation, sent as the docs' examples do.
         #[serde(
             rename = "@odata.type",
             default = "defaults::session_update_odata_type"
@@ -647,34 +647,34 @@ pub mod types {
             }
         }
     }
-    ///Describes a skill input (documented as unsupported); a skillVariableDescriptor with default, placeholder and required flag.
+    /// Describes a skill input (documented as unsupported); a skillVariableDescriptor with default, placeholder and required flag.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SkillInputDescriptor {
-        ///The default value.
+        /// The default value.
         #[serde(
             rename = "defaultValue",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub default_value: ::std::option::Option<::std::string::String>,
-        ///What the variable is for.
+        /// What the variable is for.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
-        ///Whether the input must be supplied.
+        /// Whether the input must be supplied.
         #[serde(
             rename = "isRequired",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub is_required: ::std::option::Option<bool>,
-        ///The name of the variable.
+        /// The name of the variable.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///OData type annotation; tells a skillInputDescriptor apart.
+        /// OData type annotation; tells a skillInputDescriptor apart.
         #[serde(
             rename = "@odata.type",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub odata_type: ::std::option::Option<::std::string::String>,
-        ///The placeholder value.
+        /// The placeholder value.
         #[serde(
             rename = "placeholderValue",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -686,29 +686,29 @@ pub mod types {
         )]
         pub type_: ::std::option::Option<SkillTypeDescriptor>,
     }
-    ///Describes the type of a skill variable (documented as unsupported).
+    /// Describes the type of a skill variable (documented as unsupported).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SkillTypeDescriptor {
-        ///The type name.
+        /// The type name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///OData type annotation; present in some responses only.
+        /// OData type annotation; present in some responses only.
         #[serde(
             rename = "@odata.type",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub odata_type: ::std::option::Option<::std::string::String>,
     }
-    ///Describes a skill variable (documented as unsupported).
+    /// Describes a skill variable (documented as unsupported).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SkillVariableDescriptor {
-        ///What the variable is for.
+        /// What the variable is for.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
-        ///The name of the variable.
+        /// The name of the variable.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///OData type annotation; tells a skillInputDescriptor apart.
+        /// OData type annotation; tells a skillInputDescriptor apart.
         #[serde(
             rename = "@odata.type",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -720,41 +720,41 @@ pub mod types {
         )]
         pub type_: ::std::option::Option<SkillTypeDescriptor>,
     }
-    ///A Security Copilot workspace.
+    /// A Security Copilot workspace.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Workspace {
-        ///The name of the workspace.
+        /// The name of the workspace.
         #[serde(
             rename = "displayName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub display_name: ::std::option::Option<::std::string::String>,
-        ///The workspace id; `default` for the workspace created at onboarding.
+        /// The workspace id; `default` for the workspace created at onboarding.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
-        ///OData type annotation; present in some responses only.
+        /// OData type annotation; present in some responses only.
         #[serde(
             rename = "@odata.type",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub odata_type: ::std::option::Option<::std::string::String>,
     }
-    ///A page of workspaces.
+    /// A page of workspaces.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct WorkspaceCollectionResponse {
-        ///The OData context URL.
+        /// The OData context URL.
         #[serde(
             rename = "@odata.context",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub odata_context: ::std::option::Option<::std::string::String>,
-        ///The total number of items, when `$count=true` was requested.
+        /// The total number of items, when `$count=true` was requested.
         #[serde(
             rename = "@odata.count",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub odata_count: ::std::option::Option<i64>,
-        ///The absolute URL of the next page; follow it verbatim.
+        /// The absolute URL of the next page; follow it verbatim.
         #[serde(
             rename = "@odata.nextLink",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -803,11 +803,11 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-/**Client for Microsoft Graph beta Security Copilot API
-
-Workspaces, plugins, sessions, prompts and evaluations of Microsoft Security Copilot, under https://graph.microsoft.com/beta/security/securityCopilot. Graph beta APIs are a preview and may change without notice.
-
-Version: beta-2025-11-03*/
+/// Client for Microsoft Graph beta Security Copilot API
+///
+/// Workspaces, plugins, sessions, prompts and evaluations of Microsoft Security Copilot, under https://graph.microsoft.com/beta/security/securityCopilot. Graph beta APIs are a preview and may change without notice.
+///
+/// Version: beta-2025-11-03
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -815,7 +815,6 @@ pub struct Client {
 }
 impl Client {
     /// Create a new client.
-    ///
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
@@ -833,7 +832,6 @@ impl Client {
     }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
-    ///
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
@@ -869,20 +867,19 @@ const _: () = {
 };
 #[allow(clippy::all)]
 impl Client {
-    /**List workspaces
-
-    Get a list of the workspace objects and their properties.
-
-    Sends a `GET` request to `/security/securityCopilot/workspaces`
-
-    Arguments:
-    - `count`: Include the total number of items in `@odata.count`.
-    - `filter`: An OData filter expression, e.g. `name eq 'Entra'`.
-    - `orderby`: Order items by property values (Graph convention; not on the docs pages).
-    - `select`: Comma-separated properties to return; others are omitted from the response.
-    - `skip`: Skip the first n items (Graph convention; not on the docs pages).
-    - `top`: Return at most n items per page (Graph convention; not on the List workspaces page).
-    */
+    /// List workspaces
+    ///
+    /// Get a list of the workspace objects and their properties.
+    ///
+    /// Sends a `GET` request to `/security/securityCopilot/workspaces`
+    ///
+    /// Arguments:
+    /// - `count`: Include the total number of items in `@odata.count`.
+    /// - `filter`: An OData filter expression, e.g. `name eq 'Entra'`.
+    /// - `orderby`: Order items by property values (Graph convention; not on the docs pages).
+    /// - `select`: Comma-separated properties to return; others are omitted from the response.
+    /// - `skip`: Skip the first n items (Graph convention; not on the docs pages).
+    /// - `top`: Return at most n items per page (Graph convention; not on the List workspaces page).
     pub async fn list_workspaces<'a>(
         &'a self,
         count: Option<bool>,
@@ -932,21 +929,20 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List plugins
-
-    Get a list of the plugin objects and their properties. Filterable: displayName (eq), isEnabled (eq), name (eq, contains).
-
-    Sends a `GET` request to `/security/securityCopilot/workspaces/{workspaceId}/plugins`
-
-    Arguments:
-    - `workspace_id`: The workspace id; `default` is the workspace created when Security Copilot was onboarded.
-    - `count`: Include the total number of items in `@odata.count`.
-    - `filter`: An OData filter expression, e.g. `name eq 'Entra'`.
-    - `orderby`: Order items by property values (Graph convention; not on the docs pages).
-    - `select`: Comma-separated properties to return; others are omitted from the response.
-    - `skip`: Skip the first n items (Graph convention; not on the docs pages).
-    - `top`: Return at most n items per page.
-    */
+    /// List plugins
+    ///
+    /// Get a list of the plugin objects and their properties. Filterable: displayName (eq), isEnabled (eq), name (eq, contains).
+    ///
+    /// Sends a `GET` request to `/security/securityCopilot/workspaces/{workspaceId}/plugins`
+    ///
+    /// Arguments:
+    /// - `workspace_id`: The workspace id; `default` is the workspace created when Security Copilot was onboarded.
+    /// - `count`: Include the total number of items in `@odata.count`.
+    /// - `filter`: An OData filter expression, e.g. `name eq 'Entra'`.
+    /// - `orderby`: Order items by property values (Graph convention; not on the docs pages).
+    /// - `select`: Comma-separated properties to return; others are omitted from the response.
+    /// - `skip`: Skip the first n items (Graph convention; not on the docs pages).
+    /// - `top`: Return at most n items per page.
     pub async fn list_plugins<'a>(
         &'a self,
         workspace_id: &'a str,
@@ -1001,21 +997,20 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List sessions
-
-    Get a list of the session objects and their properties.
-
-    Sends a `GET` request to `/security/securityCopilot/workspaces/{workspaceId}/sessions`
-
-    Arguments:
-    - `workspace_id`: The workspace id; `default` is the workspace created when Security Copilot was onboarded.
-    - `count`: Include the total number of items in `@odata.count`.
-    - `filter`: An OData filter expression, e.g. `name eq 'Entra'`.
-    - `orderby`: Order items by property values (Graph convention; not on the docs pages).
-    - `select`: Comma-separated properties to return; others are omitted from the response.
-    - `skip`: Skip the first n items (Graph convention; not on the docs pages).
-    - `top`: Return at most n items per page.
-    */
+    /// List sessions
+    ///
+    /// Get a list of the session objects and their properties.
+    ///
+    /// Sends a `GET` request to `/security/securityCopilot/workspaces/{workspaceId}/sessions`
+    ///
+    /// Arguments:
+    /// - `workspace_id`: The workspace id; `default` is the workspace created when Security Copilot was onboarded.
+    /// - `count`: Include the total number of items in `@odata.count`.
+    /// - `filter`: An OData filter expression, e.g. `name eq 'Entra'`.
+    /// - `orderby`: Order items by property values (Graph convention; not on the docs pages).
+    /// - `select`: Comma-separated properties to return; others are omitted from the response.
+    /// - `skip`: Skip the first n items (Graph convention; not on the docs pages).
+    /// - `top`: Return at most n items per page.
     pub async fn list_sessions<'a>(
         &'a self,
         workspace_id: &'a str,
@@ -1070,16 +1065,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create session
-
-    Create a new session in a Security Copilot workspace.
-
-    Sends a `POST` request to `/security/securityCopilot/workspaces/{workspaceId}/sessions`
-
-    Arguments:
-    - `workspace_id`: The workspace id; `default` is the workspace created when Security Copilot was onboarded.
-    - `body`
-    */
+    /// Create session
+    ///
+    /// Create a new session in a Security Copilot workspace.
+    ///
+    /// Sends a `POST` request to `/security/securityCopilot/workspaces/{workspaceId}/sessions`
+    ///
+    /// Arguments:
+    /// - `workspace_id`: The workspace id; `default` is the workspace created when Security Copilot was onboarded.
+    /// - `body`
     pub async fn create_session<'a>(
         &'a self,
         workspace_id: &'a str,
@@ -1124,17 +1118,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get session
-
-    Read the properties and relationships of a session object.
-
-    Sends a `GET` request to `/security/securityCopilot/workspaces/{workspaceId}/sessions/{sessionId}`
-
-    Arguments:
-    - `workspace_id`: The workspace id; `default` is the workspace created when Security Copilot was onboarded.
-    - `session_id`: The session id (a GUID).
-    - `select`: Comma-separated properties to return; others are omitted from the response.
-    */
+    /// Get session
+    ///
+    /// Read the properties and relationships of a session object.
+    ///
+    /// Sends a `GET` request to `/security/securityCopilot/workspaces/{workspaceId}/sessions/{sessionId}`
+    ///
+    /// Arguments:
+    /// - `workspace_id`: The workspace id; `default` is the workspace created when Security Copilot was onboarded.
+    /// - `session_id`: The session id (a GUID).
+    /// - `select`: Comma-separated properties to return; others are omitted from the response.
     pub async fn get_session<'a>(
         &'a self,
         workspace_id: &'a str,
@@ -1181,17 +1174,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update session
-
-    Update the properties of a session; displayName is the only updatable property. The service answers 200 with the updated session (openapi/README.md: a 204 is not declared).
-
-    Sends a `PATCH` request to `/security/securityCopilot/workspaces/{workspaceId}/sessions/{sessionId}`
-
-    Arguments:
-    - `workspace_id`: The workspace id; `default` is the workspace created when Security Copilot was onboarded.
-    - `session_id`: The session id (a GUID).
-    - `body`
-    */
+    /// Update session
+    ///
+    /// Update the properties of a session; displayName is the only updatable property. The service answers 200 with the updated session (openapi/README.md: a 204 is not declared).
+    ///
+    /// Sends a `PATCH` request to `/security/securityCopilot/workspaces/{workspaceId}/sessions/{sessionId}`
+    ///
+    /// Arguments:
+    /// - `workspace_id`: The workspace id; `default` is the workspace created when Security Copilot was onboarded.
+    /// - `session_id`: The session id (a GUID).
+    /// - `body`
     pub async fn update_session<'a>(
         &'a self,
         workspace_id: &'a str,
@@ -1238,22 +1230,21 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List prompts
-
-    Get a list of the prompt objects of a session and their properties.
-
-    Sends a `GET` request to `/security/securityCopilot/workspaces/{workspaceId}/sessions/{sessionId}/prompts`
-
-    Arguments:
-    - `workspace_id`: The workspace id; `default` is the workspace created when Security Copilot was onboarded.
-    - `session_id`: The session id (a GUID).
-    - `count`: Include the total number of items in `@odata.count`.
-    - `filter`: An OData filter expression, e.g. `name eq 'Entra'`.
-    - `orderby`: Order items by property values (Graph convention; not on the docs pages).
-    - `select`: Comma-separated properties to return; others are omitted from the response.
-    - `skip`: Skip the first n items (Graph convention; not on the docs pages).
-    - `top`: Return at most n items per page.
-    */
+    /// List prompts
+    ///
+    /// Get a list of the prompt objects of a session and their properties.
+    ///
+    /// Sends a `GET` request to `/security/securityCopilot/workspaces/{workspaceId}/sessions/{sessionId}/prompts`
+    ///
+    /// Arguments:
+    /// - `workspace_id`: The workspace id; `default` is the workspace created when Security Copilot was onboarded.
+    /// - `session_id`: The session id (a GUID).
+    /// - `count`: Include the total number of items in `@odata.count`.
+    /// - `filter`: An OData filter expression, e.g. `name eq 'Entra'`.
+    /// - `orderby`: Order items by property values (Graph convention; not on the docs pages).
+    /// - `select`: Comma-separated properties to return; others are omitted from the response.
+    /// - `skip`: Skip the first n items (Graph convention; not on the docs pages).
+    /// - `top`: Return at most n items per page.
     pub async fn list_prompts<'a>(
         &'a self,
         workspace_id: &'a str,
@@ -1310,17 +1301,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create prompt
-
-    Create a new prompt in a Security Copilot session.
-
-    Sends a `POST` request to `/security/securityCopilot/workspaces/{workspaceId}/sessions/{sessionId}/prompts`
-
-    Arguments:
-    - `workspace_id`: The workspace id; `default` is the workspace created when Security Copilot was onboarded.
-    - `session_id`: The session id (a GUID).
-    - `body`
-    */
+    /// Create prompt
+    ///
+    /// Create a new prompt in a Security Copilot session.
+    ///
+    /// Sends a `POST` request to `/security/securityCopilot/workspaces/{workspaceId}/sessions/{sessionId}/prompts`
+    ///
+    /// Arguments:
+    /// - `workspace_id`: The workspace id; `default` is the workspace created when Security Copilot was onboarded.
+    /// - `session_id`: The session id (a GUID).
+    /// - `body`
     pub async fn create_prompt<'a>(
         &'a self,
         workspace_id: &'a str,
@@ -1367,18 +1357,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get prompt
-
-    Read the properties and relationships of a prompt object.
-
-    Sends a `GET` request to `/security/securityCopilot/workspaces/{workspaceId}/sessions/{sessionId}/prompts/{promptId}`
-
-    Arguments:
-    - `workspace_id`: The workspace id; `default` is the workspace created when Security Copilot was onboarded.
-    - `session_id`: The session id (a GUID).
-    - `prompt_id`: The prompt id (a GUID).
-    - `select`: Comma-separated properties to return; others are omitted from the response.
-    */
+    /// Get prompt
+    ///
+    /// Read the properties and relationships of a prompt object.
+    ///
+    /// Sends a `GET` request to `/security/securityCopilot/workspaces/{workspaceId}/sessions/{sessionId}/prompts/{promptId}`
+    ///
+    /// Arguments:
+    /// - `workspace_id`: The workspace id; `default` is the workspace created when Security Copilot was onboarded.
+    /// - `session_id`: The session id (a GUID).
+    /// - `prompt_id`: The prompt id (a GUID).
+    /// - `select`: Comma-separated properties to return; others are omitted from the response.
     pub async fn get_prompt<'a>(
         &'a self,
         workspace_id: &'a str,
@@ -1427,23 +1416,22 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List evaluations
-
-    Get a list of the evaluation objects of a prompt. The published example answers with a single entity; the spec follows Graph's collection shape (openapi/README.md).
-
-    Sends a `GET` request to `/security/securityCopilot/workspaces/{workspaceId}/sessions/{sessionId}/prompts/{promptId}/evaluations`
-
-    Arguments:
-    - `workspace_id`: The workspace id; `default` is the workspace created when Security Copilot was onboarded.
-    - `session_id`: The session id (a GUID).
-    - `prompt_id`: The prompt id (a GUID).
-    - `count`: Include the total number of items in `@odata.count`.
-    - `filter`: An OData filter expression, e.g. `name eq 'Entra'`.
-    - `orderby`: Order items by property values (Graph convention; not on the docs pages).
-    - `select`: Comma-separated properties to return; others are omitted from the response.
-    - `skip`: Skip the first n items (Graph convention; not on the docs pages).
-    - `top`: Return at most n items per page.
-    */
+    /// List evaluations
+    ///
+    /// Get a list of the evaluation objects of a prompt. The published example answers with a single entity; the spec follows Graph's collection shape (openapi/README.md).
+    ///
+    /// Sends a `GET` request to `/security/securityCopilot/workspaces/{workspaceId}/sessions/{sessionId}/prompts/{promptId}/evaluations`
+    ///
+    /// Arguments:
+    /// - `workspace_id`: The workspace id; `default` is the workspace created when Security Copilot was onboarded.
+    /// - `session_id`: The session id (a GUID).
+    /// - `prompt_id`: The prompt id (a GUID).
+    /// - `count`: Include the total number of items in `@odata.count`.
+    /// - `filter`: An OData filter expression, e.g. `name eq 'Entra'`.
+    /// - `orderby`: Order items by property values (Graph convention; not on the docs pages).
+    /// - `select`: Comma-separated properties to return; others are omitted from the response.
+    /// - `skip`: Skip the first n items (Graph convention; not on the docs pages).
+    /// - `top`: Return at most n items per page.
     pub async fn list_evaluations<'a>(
         &'a self,
         workspace_id: &'a str,
@@ -1502,18 +1490,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create evaluation
-
-    Start an evaluation of a prompt; the body is an empty object. Poll getEvaluation until the state is terminal.
-
-    Sends a `POST` request to `/security/securityCopilot/workspaces/{workspaceId}/sessions/{sessionId}/prompts/{promptId}/evaluations`
-
-    Arguments:
-    - `workspace_id`: The workspace id; `default` is the workspace created when Security Copilot was onboarded.
-    - `session_id`: The session id (a GUID).
-    - `prompt_id`: The prompt id (a GUID).
-    - `body`
-    */
+    /// Create evaluation
+    ///
+    /// Start an evaluation of a prompt; the body is an empty object. Poll getEvaluation until the state is terminal.
+    ///
+    /// Sends a `POST` request to `/security/securityCopilot/workspaces/{workspaceId}/sessions/{sessionId}/prompts/{promptId}/evaluations`
+    ///
+    /// Arguments:
+    /// - `workspace_id`: The workspace id; `default` is the workspace created when Security Copilot was onboarded.
+    /// - `session_id`: The session id (a GUID).
+    /// - `prompt_id`: The prompt id (a GUID).
+    /// - `body`
     pub async fn create_evaluation<'a>(
         &'a self,
         workspace_id: &'a str,
@@ -1562,19 +1549,18 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get evaluation
-
-    Read the properties of an evaluation; poll it until the state is terminal.
-
-    Sends a `GET` request to `/security/securityCopilot/workspaces/{workspaceId}/sessions/{sessionId}/prompts/{promptId}/evaluations/{evaluationId}`
-
-    Arguments:
-    - `workspace_id`: The workspace id; `default` is the workspace created when Security Copilot was onboarded.
-    - `session_id`: The session id (a GUID).
-    - `prompt_id`: The prompt id (a GUID).
-    - `evaluation_id`: The evaluation id (a GUID).
-    - `select`: Comma-separated properties to return; others are omitted from the response.
-    */
+    /// Get evaluation
+    ///
+    /// Read the properties of an evaluation; poll it until the state is terminal.
+    ///
+    /// Sends a `GET` request to `/security/securityCopilot/workspaces/{workspaceId}/sessions/{sessionId}/prompts/{promptId}/evaluations/{evaluationId}`
+    ///
+    /// Arguments:
+    /// - `workspace_id`: The workspace id; `default` is the workspace created when Security Copilot was onboarded.
+    /// - `session_id`: The session id (a GUID).
+    /// - `prompt_id`: The prompt id (a GUID).
+    /// - `evaluation_id`: The evaluation id (a GUID).
+    /// - `select`: Comma-separated properties to return; others are omitted from the response.
     pub async fn get_evaluation<'a>(
         &'a self,
         workspace_id: &'a str,
