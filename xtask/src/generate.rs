@@ -104,7 +104,10 @@ fn line_docs(tokens: TokenStream) -> TokenStream {
             && g.delimiter() == Delimiter::Bracket
             && let Ok(syn::MetaNameValue { path, value, .. }) = syn::parse2(g.stream())
             && path.is_ident("doc")
-            && let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) = value
+            && let syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(text),
+                ..
+            }) = value
         {
             for line in text.value().lines() {
                 let line = if line.is_empty() || line.starts_with(' ') {
