@@ -1,0 +1,384 @@
+//! What a fake server does: tokens, paging, evaluation scripts and phases, faults, determinism.
+//!
+//! Built in Rust with chained setters (`FakeConfig::new().page_size(10)`), from command-line
+//! flags, or from a JSON file (see [`FakeConfig::from_json`]).
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use crate::clock::Clock;
+use crate::faults::FaultRule;
+
+/// How long an evaluation stays in each phase before it completes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Phases {
+    /// Time in `created` (before the run starts).
+    pub created_for: Duration,
+    /// Time in `running` (before it completes).
+    pub running_for: Duration,
+}
+
+impl Default for Phases {
+    fn default() -> Self {
+        Self {
+            created_for: Duration::from_millis(50),
+            running_for: Duration::from_millis(250),
+        }
+    }
+}
+
+/// What an evaluation of a prompt ends with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Script {
+    /// `result.content` once completed (`None` gives `null`).
+    pub answer: Option<String>,
+    /// `result.type` once completed: `success`, `error`, `rejected`, `timedOut`, ….
+    pub outcome: String,
+    /// `result.previewState` once completed.
+    pub preview_state: String,
+    /// Phase durations for this prompt; the server's default when `None`.
+    pub phases: Option<Phases>,
+}
+
+impl Script {
+    /// A successful evaluation answering `text`.
+    pub fn answer(text: impl Into<String>) -> Self {
+        Self {
+            answer: Some(text.into()),
+            outcome: "success".into(),
+            preview_state: "ga".into(),
+            phases: None,
+        }
+    }
+
+    /// An evaluation that ends with `outcome` (e.g. `error`, `rejected`, `timedOut`,
+    /// `capacityExceeded`, or any string) and no answer.
+    pub fn outcome(outcome: impl Into<String>) -> Self {
+        Self {
+            answer: None,
+            outcome: outcome.into(),
+            preview_state: "ga".into(),
+            phases: None,
+        }
+    }
+
+    /// The same script with its own phase durations.
+    pub fn with_phases(mut self, created_for: Duration, running_for: Duration) -> Self {
+        self.phases = Some(Phases {
+            created_for,
+            running_for,
+        });
+        self
+    }
+
+    /// The same script with another `previewState`.
+    pub fn with_preview_state(mut self, state: impl Into<String>) -> Self {
+        self.preview_state = state.into();
+        self
+    }
+}
+
+/// A plugin of the catalogue every workspace shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PluginEntry {
+    /// The key, e.g. `Entra`.
+    pub name: String,
+    /// Display name.
+    pub display_name: String,
+    /// Description.
+    pub description: String,
+    /// `pluginCategory` value.
+    pub category: String,
+    /// `pluginCatalogScope` value.
+    pub catalog_scope: String,
+    /// `pluginPreviewStates` value.
+    pub preview_state: String,
+    /// Whether it is enabled.
+    pub is_enabled: bool,
+}
+
+impl PluginEntry {
+    fn new(name: &str, display_name: &str, description: &str, category: &str) -> Self {
+        Self {
+            name: name.into(),
+            display_name: display_name.into(),
+            description: description.into(),
+            category: category.into(),
+            catalog_scope: "global".into(),
+            preview_state: "ga".into(),
+            is_enabled: true,
+        }
+    }
+}
+
+/// The fake server's configuration.
+#[derive(Debug, Clone)]
+pub struct FakeConfig {
+    pub(crate) tokens: Option<Vec<String>>,
+    pub(crate) page_size: usize,
+    pub(crate) max_page_size: usize,
+    pub(crate) phases: Phases,
+    pub(crate) scripts: Vec<(String, Script)>,
+    pub(crate) default_answer: Option<String>,
+    pub(crate) faults: Vec<FaultRule>,
+    pub(crate) seed: Option<u64>,
+    pub(crate) clock: Option<Clock>,
+    pub(crate) workspaces: Vec<(String, Option<String>)>,
+    pub(crate) plugins: Vec<PluginEntry>,
+    pub(crate) max_body_bytes: usize,
+}
+
+impl Default for FakeConfig {
+    fn default() -> Self {
+        Self {
+            tokens: None,
+            page_size: 100,
+            max_page_size: 999,
+            phases: Phases::default(),
+            scripts: Vec::new(),
+            default_answer: None,
+            faults: Vec::new(),
+            seed: None,
+            clock: None,
+            workspaces: vec![("default".into(), Some("SecurityCopilot_Workspace".into()))],
+            plugins: vec![
+                PluginEntry::new(
+                    "Entra",
+                    "Microsoft Entra",
+                    "Skills that interact with the Microsoft Graph APIs.",
+                    "microsoft",
+                ),
+                PluginEntry::new(
+                    "DefenderXDR",
+                    "Microsoft Defender XDR",
+                    "Skills for incidents, alerts and advanced hunting.",
+                    "microsoft",
+                ),
+                PluginEntry::new(
+                    "ThreatIntelligence",
+                    "Microsoft Threat Intelligence",
+                    "Skills that look up threat actors, indicators and articles.",
+                    "microsoft",
+                ),
+            ],
+            max_body_bytes: 1024 * 1024,
+        }
+    }
+}
+
+impl FakeConfig {
+    /// The defaults: workspace `default`, three plugins, any bearer token accepted, 100 items a
+    /// page, evaluations created for 50 ms and running for 250 ms, random ids, system clock.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Accept only these bearer tokens (any non-empty token is accepted until one is set).
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.tokens.get_or_insert_with(Vec::new).push(token.into());
+        self
+    }
+
+    /// Items per page when the request has no `$top` (also the cap on `$top`'s page size if
+    /// smaller than the maximum).
+    pub fn page_size(mut self, size: usize) -> Self {
+        self.page_size = size.max(1);
+        self
+    }
+
+    /// The largest page the server returns, whatever `$top` asks (default 999).
+    pub fn max_page_size(mut self, size: usize) -> Self {
+        self.max_page_size = size.max(1);
+        self
+    }
+
+    /// Default phase durations of evaluations.
+    pub fn phases(mut self, created_for: Duration, running_for: Duration) -> Self {
+        self.phases = Phases {
+            created_for,
+            running_for,
+        };
+        self
+    }
+
+    /// How evaluations of prompts whose content is exactly `prompt` end.
+    pub fn script(mut self, prompt: impl Into<String>, script: Script) -> Self {
+        self.scripts.push((prompt.into(), script));
+        self
+    }
+
+    /// The answer for prompts without a script (default: an answer that quotes the prompt).
+    pub fn default_answer(mut self, answer: impl Into<String>) -> Self {
+        self.default_answer = Some(answer.into());
+        self
+    }
+
+    /// Adds a fault rule.
+    pub fn fault(mut self, rule: FaultRule) -> Self {
+        self.faults.push(rule);
+        self
+    }
+
+    /// Deterministic mode: ids from `seed`, and (unless [`FakeConfig::clock`] is set) a clock
+    /// that starts at 2025-10-22T20:00:00Z and moves 10 ms every time the server reads it.
+    pub fn deterministic(mut self, seed: u64) -> Self {
+        self.seed = Some(seed);
+        self
+    }
+
+    /// The clock the server reads (share a [`Clock::manual`] to move time from a test).
+    pub fn clock(mut self, clock: Clock) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// Adds a workspace (besides `default`).
+    pub fn workspace(mut self, id: impl Into<String>, display_name: Option<&str>) -> Self {
+        self.workspaces
+            .push((id.into(), display_name.map(str::to_string)));
+        self
+    }
+
+    /// Replaces the plugin catalogue.
+    pub fn plugins(mut self, plugins: Vec<PluginEntry>) -> Self {
+        self.plugins = plugins;
+        self
+    }
+
+    /// The largest request body accepted (default 1 MiB); larger bodies get 413.
+    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
+        self.max_body_bytes = bytes;
+        self
+    }
+
+    pub(crate) fn resolved_clock(&self) -> Clock {
+        match (&self.clock, self.seed) {
+            (Some(clock), _) => clock.clone(),
+            (None, Some(_)) => Clock::stepping(deterministic_start(), Duration::from_millis(10)),
+            (None, None) => Clock::system(),
+        }
+    }
+
+    /// The script for a prompt's content.
+    pub(crate) fn script_for(&self, content: Option<&str>) -> Script {
+        let content = content.unwrap_or_default();
+        if let Some((_, script)) = self.scripts.iter().find(|(p, _)| p == content) {
+            return script.clone();
+        }
+        let answer = match &self.default_answer {
+            Some(a) => a.clone(),
+            None => format!(
+                "This is copilot-fake's answer to \"{content}\": the server is working, and \
+                 Security Copilot would answer here.\n"
+            ),
+        };
+        Script::answer(answer)
+    }
+
+    /// Reads a configuration from JSON:
+    ///
+    /// ```json
+    /// {"tokens": ["t"], "pageSize": 10, "maxPageSize": 999, "createdForMs": 50,
+    ///  "runningForMs": 250, "seed": 7, "defaultAnswer": "…",
+    ///  "scripts": [{"prompt": "who am I", "answer": "…", "outcome": "success",
+    ///               "previewState": "ga", "createdForMs": 0, "runningForMs": 0}],
+    ///  "faults": ["getSession:1-2:429:2"], "workspaces": [{"id": "w2", "displayName": "W2"}]}
+    /// ```
+    pub fn from_json(value: &Value) -> Result<Self, String> {
+        let mut config = Self::new();
+        let object = value
+            .as_object()
+            .ok_or("the configuration must be a JSON object")?;
+        for (key, v) in object {
+            match key.as_str() {
+                "tokens" => {
+                    for token in array(v, key)? {
+                        config = config.token(string(token, key)?);
+                    }
+                }
+                "pageSize" => config = config.page_size(number(v, key)? as usize),
+                "maxPageSize" => config = config.max_page_size(number(v, key)? as usize),
+                "createdForMs" => config.phases.created_for = millis(v, key)?,
+                "runningForMs" => config.phases.running_for = millis(v, key)?,
+                "seed" => config = config.deterministic(number(v, key)?),
+                "defaultAnswer" => config = config.default_answer(string(v, key)?),
+                "maxBodyBytes" => config = config.max_body_bytes(number(v, key)? as usize),
+                "faults" => {
+                    for spec in array(v, key)? {
+                        config = config.fault(FaultRule::parse(&string(spec, key)?)?);
+                    }
+                }
+                "workspaces" => {
+                    for w in array(v, key)? {
+                        let id = string(w.get("id").unwrap_or(&Value::Null), "workspaces[].id")?;
+                        let name = w.get("displayName").and_then(Value::as_str);
+                        config = config.workspace(id, name);
+                    }
+                }
+                "scripts" => {
+                    for s in array(v, key)? {
+                        let (prompt, script) = script_from_json(s)?;
+                        config = config.script(prompt, script);
+                    }
+                }
+                other => return Err(format!("unknown configuration key `{other}`")),
+            }
+        }
+        Ok(config)
+    }
+}
+
+fn deterministic_start() -> DateTime<Utc> {
+    DateTime::from_timestamp(1_761_163_200, 0).unwrap_or_default()
+}
+
+fn script_from_json(s: &Value) -> Result<(String, Script), String> {
+    let prompt = string(s.get("prompt").unwrap_or(&Value::Null), "scripts[].prompt")?;
+    let outcome = s
+        .get("outcome")
+        .and_then(Value::as_str)
+        .unwrap_or("success");
+    let mut script = Script::outcome(outcome);
+    script.answer = s.get("answer").and_then(Value::as_str).map(str::to_string);
+    if let Some(state) = s.get("previewState").and_then(Value::as_str) {
+        script.preview_state = state.to_string();
+    }
+    let created = s
+        .get("createdForMs")
+        .map(|v| millis(v, "createdForMs"))
+        .transpose()?;
+    let running = s
+        .get("runningForMs")
+        .map(|v| millis(v, "runningForMs"))
+        .transpose()?;
+    if created.is_some() || running.is_some() {
+        let d = Phases::default();
+        script.phases = Some(Phases {
+            created_for: created.unwrap_or(d.created_for),
+            running_for: running.unwrap_or(d.running_for),
+        });
+    }
+    Ok((prompt, script))
+}
+
+fn array<'a>(v: &'a Value, key: &str) -> Result<&'a Vec<Value>, String> {
+    v.as_array()
+        .ok_or_else(|| format!("`{key}` must be an array"))
+}
+
+fn string(v: &Value, key: &str) -> Result<String, String> {
+    v.as_str()
+        .map(str::to_string)
+        .ok_or_else(|| format!("`{key}` must be a string"))
+}
+
+fn number(v: &Value, key: &str) -> Result<u64, String> {
+    v.as_u64()
+        .ok_or_else(|| format!("`{key}` must be a non-negative integer"))
+}
+
+fn millis(v: &Value, key: &str) -> Result<Duration, String> {
+    number(v, key).map(Duration::from_millis)
+}

@@ -1,0 +1,98 @@
+//! `copilot-fake`: an in-memory fake of the Microsoft Graph beta **Security Copilot** API.
+//!
+//! It serves the twelve documented operations under `/beta/security/securityCopilot/...` on a
+//! loopback port, with Graph's JSON shapes (checked against `openapi/copilot.yaml` in tests),
+//! paging, OData query options, Graph-style errors, evaluations that move from `created` through
+//! `running` to `completed`, and injectable faults. Use it to test code that talks to Security
+//! Copilot without a tenant.
+//!
+//! ```no_run
+//! # async fn demo() {
+//! use copilot_fake::{FakeConfig, FakeServer, Script};
+//!
+//! let server = FakeServer::start_with(
+//!     FakeConfig::new().script("who am I", Script::answer("You are a test user.\n")),
+//! )
+//! .await
+//! .expect("bind a loopback port");
+//! println!("{}", server.base_url()); // http://127.0.0.1:PORT/beta
+//! # }
+//! ```
+
+mod clock;
+mod config;
+mod faults;
+mod handler;
+mod ids;
+mod odata;
+mod server;
+mod store;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+pub use clock::Clock;
+pub use config::{FakeConfig, Phases, PluginEntry, Script};
+pub use faults::{Fault, FaultRule};
+
+/// A running fake server. Dropping it stops the server.
+pub struct FakeServer {
+    addr: SocketAddr,
+    clock: Clock,
+    shutdown: watch::Sender<bool>,
+}
+
+impl FakeServer {
+    /// Starts a server with the default configuration on an ephemeral loopback port.
+    pub async fn start() -> std::io::Result<Self> {
+        Self::start_with(FakeConfig::new()).await
+    }
+
+    /// Starts a server with `config` on an ephemeral loopback port.
+    pub async fn start_with(config: FakeConfig) -> std::io::Result<Self> {
+        Self::bind(
+            "127.0.0.1:0".parse().expect("a valid address literal"),
+            config,
+        )
+        .await
+    }
+
+    /// Starts a server on `addr`.
+    pub async fn bind(addr: SocketAddr, config: FakeConfig) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let state = Arc::new(handler::State::new(config));
+        let clock = state.clock.clone();
+        let (shutdown, receiver) = watch::channel(false);
+        tokio::spawn(server::serve(listener, state, receiver));
+        Ok(Self {
+            addr,
+            clock,
+            shutdown,
+        })
+    }
+
+    /// The base URL clients use, e.g. `http://127.0.0.1:41234/beta`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}/beta", self.addr)
+    }
+
+    /// The socket address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The server's clock (advance it in tests that use [`Clock::manual`]).
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+}
+
+impl Drop for FakeServer {
+    fn drop(&mut self) {
+        let _ = self.shutdown.send(true);
+    }
+}

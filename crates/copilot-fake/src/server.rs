@@ -1,0 +1,89 @@
+//! The HTTP/1 server: accepts loopback connections and feeds requests to the handler.
+//!
+//! Each connection has a kill switch, so a `DropConnection` fault closes the socket without
+//! any response bytes, as a network failure would.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming as Body;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::sync::{Notify, watch};
+
+use crate::handler::{Incoming, Outcome, State};
+
+pub(crate) async fn serve(
+    listener: TcpListener,
+    state: Arc<State>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let Ok(local) = listener.local_addr() else {
+        return;
+    };
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = shutdown.changed() => return,
+        };
+        let Ok((stream, _peer)) = accepted else {
+            continue;
+        };
+        let state = Arc::clone(&state);
+        let mut shutdown = shutdown.clone();
+        tokio::spawn(async move {
+            let kill = Arc::new(Notify::new());
+            let trigger = Arc::clone(&kill);
+            let service = service_fn(move |req| {
+                respond(Arc::clone(&state), Arc::clone(&trigger), local, req)
+            });
+            let connection = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service);
+            tokio::select! {
+                _ = connection => {}
+                _ = kill.notified() => {}
+                _ = shutdown.changed() => {}
+            }
+        });
+    }
+}
+
+async fn respond(
+    state: Arc<State>,
+    kill: Arc<Notify>,
+    local: SocketAddr,
+    req: Request<Body>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    let (parts, body) = req.into_parts();
+    let limit = state.config.max_body_bytes;
+    let body = match Limited::new(body, limit).collect().await {
+        Ok(collected) => Some(collected.to_bytes()),
+        Err(_) => None,
+    };
+    let origin = format!("http://{local}");
+    let incoming = Incoming {
+        method: &parts.method,
+        path: parts.uri.path(),
+        query: parts.uri.query(),
+        headers: &parts.headers,
+        body: body.as_deref(),
+        origin,
+    };
+    match state.handle(incoming).await {
+        Outcome::Respond(reply) => {
+            let mut response = Response::new(Full::new(reply.body));
+            *response.status_mut() = reply.status;
+            *response.headers_mut() = reply.headers;
+            Ok(response)
+        }
+        Outcome::Drop => {
+            kill.notify_one();
+            std::future::pending().await
+        }
+    }
+}

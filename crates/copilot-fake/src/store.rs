@@ -1,0 +1,216 @@
+//! The in-memory state: workspaces, sessions, prompts, evaluations, and their JSON as Graph
+//! renders it (nulls included, seven-digit timestamps, no `@odata.type` on most entities).
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use serde_json::{Value, json};
+
+use crate::clock::{NOT_YET, graph_time};
+use crate::config::{Phases, PluginEntry, Script};
+
+/// Everything the server stores.
+#[derive(Debug, Default)]
+pub(crate) struct Store {
+    workspaces: Vec<Workspace>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Workspace {
+    pub id: String,
+    pub display_name: Option<String>,
+    /// In creation order; listed newest first.
+    pub sessions: Vec<Session>,
+    index: HashMap<String, usize>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Session {
+    pub id: String,
+    pub display_name: Option<String>,
+    pub created: DateTime<Utc>,
+    pub modified: DateTime<Utc>,
+    pub prompts: Vec<Prompt>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Prompt {
+    pub id: String,
+    pub kind: String,
+    pub content: Option<String>,
+    pub created: DateTime<Utc>,
+    pub modified: DateTime<Utc>,
+    pub evaluations: Vec<Evaluation>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Evaluation {
+    pub id: String,
+    pub created: DateTime<Utc>,
+    pub script: Script,
+    pub phases: Phases,
+}
+
+impl Store {
+    pub fn new(workspaces: &[(String, Option<String>)]) -> Self {
+        Self {
+            workspaces: workspaces
+                .iter()
+                .map(|(id, name)| Workspace {
+                    id: id.clone(),
+                    display_name: name.clone(),
+                    sessions: Vec::new(),
+                    index: HashMap::new(),
+                })
+                .collect(),
+        }
+    }
+
+    pub fn workspaces(&self) -> &[Workspace] {
+        &self.workspaces
+    }
+
+    pub fn workspace(&self, id: &str) -> Option<&Workspace> {
+        self.workspaces.iter().find(|w| w.id == id)
+    }
+
+    pub fn workspace_mut(&mut self, id: &str) -> Option<&mut Workspace> {
+        self.workspaces.iter_mut().find(|w| w.id == id)
+    }
+}
+
+impl Workspace {
+    pub fn session(&self, id: &str) -> Option<&Session> {
+        self.index.get(id).and_then(|&i| self.sessions.get(i))
+    }
+
+    pub fn session_mut(&mut self, id: &str) -> Option<&mut Session> {
+        let i = *self.index.get(id)?;
+        self.sessions.get_mut(i)
+    }
+
+    pub fn add_session(&mut self, session: Session) -> &Session {
+        let i = self.sessions.len();
+        self.index.insert(session.id.clone(), i);
+        self.sessions.push(session);
+        &self.sessions[i]
+    }
+
+    /// Sessions newest first, as the service lists them.
+    pub fn sessions_newest_first(&self) -> impl ExactSizeIterator<Item = &Session> {
+        self.sessions.iter().rev()
+    }
+}
+
+impl Session {
+    pub fn prompt(&self, id: &str) -> Option<&Prompt> {
+        self.prompts.iter().find(|p| p.id == id)
+    }
+
+    pub fn prompt_mut(&mut self, id: &str) -> Option<&mut Prompt> {
+        self.prompts.iter_mut().find(|p| p.id == id)
+    }
+}
+
+impl Prompt {
+    pub fn evaluation(&self, id: &str) -> Option<&Evaluation> {
+        self.evaluations.iter().find(|e| e.id == id)
+    }
+}
+
+pub(crate) fn workspace_json(w: &Workspace) -> Value {
+    json!({
+        "@odata.type": "#microsoft.graph.security.securityCopilot.workspace",
+        "id": w.id,
+        "displayName": w.display_name,
+    })
+}
+
+pub(crate) fn plugin_json(p: &PluginEntry) -> Value {
+    json!({
+        "name": p.name,
+        "displayName": p.display_name,
+        "description": p.description,
+        "category": p.category,
+        "catalogScope": p.catalog_scope,
+        "previewState": p.preview_state,
+        "isEnabled": p.is_enabled,
+        "authorization": null,
+        "settings": [],
+    })
+}
+
+pub(crate) fn session_json(s: &Session) -> Value {
+    json!({
+        "id": s.id,
+        "createdDateTime": graph_time(s.created),
+        "lastModifiedDateTime": graph_time(s.modified),
+        "displayName": s.display_name,
+    })
+}
+
+pub(crate) fn prompt_json(p: &Prompt) -> Value {
+    json!({
+        "id": p.id,
+        "type": p.kind,
+        "createdDateTime": graph_time(p.created),
+        "lastModifiedDateTime": graph_time(p.modified),
+        "skillName": null,
+        "content": p.content,
+        "inputs": {"keyValuePairs": []},
+        "skillInputDescriptors": [],
+    })
+}
+
+fn after(t: DateTime<Utc>, d: Duration) -> DateTime<Utc> {
+    t + TimeDelta::from_std(d).unwrap_or(TimeDelta::MAX / 2)
+}
+
+/// The evaluation as of `now`: `created` → `running` → `completed`, as its phases say.
+pub(crate) fn evaluation_json(e: &Evaluation, now: DateTime<Utc>) -> Value {
+    let run_start = after(e.created, e.phases.created_for);
+    let completed = after(run_start, e.phases.running_for);
+    let (state, run_start_text, completed_text, modified, result) = if now < run_start {
+        (
+            "created",
+            NOT_YET.to_string(),
+            NOT_YET.to_string(),
+            e.created,
+            Value::Null,
+        )
+    } else if now < completed {
+        let result = json!({"content": null, "type": "unknown", "previewState": "ga"});
+        (
+            "running",
+            graph_time(run_start),
+            NOT_YET.to_string(),
+            run_start,
+            result,
+        )
+    } else {
+        let result = json!({
+            "content": e.script.answer,
+            "type": e.script.outcome,
+            "previewState": e.script.preview_state,
+        });
+        (
+            "completed",
+            graph_time(run_start),
+            graph_time(completed),
+            completed,
+            result,
+        )
+    };
+    json!({
+        "id": e.id,
+        "createdDateTime": graph_time(e.created),
+        "runStartDateTime": run_start_text,
+        "completedDateTime": completed_text,
+        "lastModifiedDateTime": graph_time(modified),
+        "state": state,
+        "executionCount": 0,
+        "isCancelled": false,
+        "result": result,
+    })
+}
