@@ -548,7 +548,9 @@ mod tests {
     #[test]
     fn a_missing_operation_id_is_a_clear_error() {
         let err = spec_with(|t| {
-            *t = t.replacen("      operationId: getSession\n", "", 1);
+            let line = "    get:\n      operationId: getSession\n";
+            assert!(t.contains(line));
+            *t = t.replacen(line, "    get:\n", 1);
         })
         .unwrap_err();
         assert!(err.contains("mutated.yaml"), "{err}");

@@ -242,6 +242,7 @@ pub mod types {
     }
     /// The body of createEvaluation, an empty object.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct EvaluationCreate {
         /// OData type annotation (optional; the docs send `{}`).
         #[serde(
@@ -545,6 +546,7 @@ pub mod types {
     }
     /// The body of createPrompt.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct PromptCreate {
         /// The text of the prompt; needed for an AI evaluation.
         pub content: ::std::string::String,
@@ -612,6 +614,7 @@ pub mod types {
     }
     /// The body of createSession.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct SessionCreate {
         /// The name of the new session.
         #[serde(rename = "displayName")]
@@ -625,8 +628,9 @@ pub mod types {
     }
     /// The body of updateSession; only the properties present change.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(deny_unknown_fields)]
     pub struct SessionUpdate {
-        /// The new name of the session.
+        /// The new name of the session (null clears it).
         #[serde(
             rename = "displayName",
             skip_serializing_if = "::std::option::Option::is_none"
