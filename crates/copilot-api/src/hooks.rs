@@ -6,9 +6,9 @@
 //! - progenitor's `api-version` header is removed: Graph does not define it, the version is in
 //!   the URL (`/beta`).
 //!
-//! Then the request is executed by the client's [`Transport`] if one was installed (this is how
-//! `copilot-ergonomic` adds auth, retries and tracing to the generated operations), or by the
-//! plain `reqwest::Client` otherwise.
+//! Then the client's [`Transport`], if one was installed, prepares the request (auth) and
+//! executes it (retries, tracing): this is how `copilot-ergonomic` puts its pipeline under the
+//! generated operations. Without one, the plain `reqwest::Client` executes it.
 
 use std::fmt;
 use std::future::Future;
@@ -19,14 +19,27 @@ use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
 
 use crate::Client;
 
-/// The future a [`Transport`] returns.
+/// The future [`Transport::execute`] returns.
 pub type TransportFuture<'a> =
     Pin<Box<dyn Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a>>;
 
-/// Executes the requests of a [`Client`]: the seam for auth, retries, tracing or test doubles.
-///
-/// `operation.operation_id` is the snake_case operation name (`get_session`).
+/// The future [`Transport::prepare`] returns; an `Err` aborts the call with
+/// `Error::Custom(message)`.
+pub type PrepareFuture<'a> = Pin<Box<dyn Future<Output = Result<(), String>> + Send + 'a>>;
+
+/// Prepares and executes the requests of a [`Client`]: the seam for auth, retries, tracing or
+/// test doubles. `operation.operation_id` is the snake_case operation name (`get_session`).
 pub trait Transport: Send + Sync + 'static {
+    /// Adds what every request needs (e.g. `Authorization`), once per call, before `execute`.
+    fn prepare<'a>(
+        &'a self,
+        request: &'a mut reqwest::Request,
+        operation: &'a OperationInfo,
+    ) -> PrepareFuture<'a> {
+        let _ = (request, operation);
+        Box::pin(async { Ok(()) })
+    }
+
     /// Sends `request` (already carrying path, query, body and content headers) and returns the
     /// response, whatever its status.
     fn execute<'a>(
@@ -63,10 +76,16 @@ impl ClientHooks<Hooks> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
-        _info: &OperationInfo,
+        info: &OperationInfo,
     ) -> Result<(), Error<E>> {
         request.headers_mut().remove("api-version");
         literal_dollar_names(request.url_mut());
+        if let Some(transport) = &self.inner().transport {
+            transport
+                .prepare(request, info)
+                .await
+                .map_err(Error::Custom)?;
+        }
         Ok(())
     }
 

@@ -35,5 +35,5 @@ mod generated;
 
 pub use constructors::{GRAPH_BETA_BASE_URL, bearer_headers};
 pub use generated::*;
-pub use hooks::{Hooks, Transport, TransportFuture};
+pub use hooks::{Hooks, PrepareFuture, Transport, TransportFuture};
 pub use progenitor_client::OperationInfo;

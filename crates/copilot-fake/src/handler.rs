@@ -482,13 +482,12 @@ impl State {
         let value = headers
             .get(hyper::header::AUTHORIZATION)
             .ok_or_else(|| unauthorized("Access token is empty."))?;
-        let token = value
+        let text = value
             .to_str()
-            .ok()
-            .and_then(|v| {
-                v.strip_prefix("Bearer ")
-                    .or_else(|| v.strip_prefix("bearer "))
-            })
+            .map_err(|_| unauthorized("Access token validation failure."))?;
+        let token = text
+            .strip_prefix("Bearer ")
+            .or_else(|| text.strip_prefix("bearer "))
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or_else(|| unauthorized("Access token is empty."))?;

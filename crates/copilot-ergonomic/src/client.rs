@@ -1,0 +1,360 @@
+//! [`Copilot`], its builder, and the helper that runs a generated operation through the
+//! pipeline and maps its result to [`Error`].
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use copilot_api::ResponseValue;
+use copilot_api::types::ODataError;
+use reqwest::Url;
+use reqwest::header::HeaderValue;
+
+use crate::auth::{AccessToken, BoxError, FnProvider, SharedProvider, StaticToken, TokenProvider};
+use crate::error::{Error, excerpt};
+use crate::evaluations::WaitOptions;
+use crate::paging::List;
+use crate::pipeline::{CallContext, Pipeline, api_error, transport_error};
+use crate::retry::RetryPolicy;
+use crate::workspaces::WorkspaceClient;
+
+/// The Microsoft Graph beta base URL, the default.
+pub const DEFAULT_BASE_URL: &str = copilot_api::GRAPH_BETA_BASE_URL;
+
+/// A Security Copilot client: cheap to clone, safe to share between tasks.
+#[derive(Clone, Debug)]
+pub struct Copilot {
+    pub(crate) inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Inner {
+    pub api: copilot_api::Client,
+    pub pipeline: Arc<Pipeline>,
+    pub wait: WaitOptions,
+}
+
+impl Copilot {
+    /// Starts configuring a client.
+    pub fn builder() -> CopilotBuilder {
+        CopilotBuilder::default()
+    }
+
+    /// The workspace `id` (`"default"` is the one created at onboarding).
+    pub fn workspace(&self, id: impl Into<String>) -> WorkspaceClient {
+        WorkspaceClient::new(self.clone(), id.into())
+    }
+
+    /// Every workspace, lazily, one page at a time.
+    pub fn workspaces(&self) -> List<copilot_api::types::Workspace> {
+        List::new(self.clone(), crate::paging::Scope::Workspaces)
+    }
+
+    /// The generated low-level client, sharing this client's auth, retries and tracing.
+    pub fn api(&self) -> &copilot_api::Client {
+        &self.inner.api
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        self.inner.pipeline.base.as_str()
+    }
+}
+
+/// Configures a [`Copilot`]; [`CopilotBuilder::build`] checks the result.
+#[must_use]
+pub struct CopilotBuilder {
+    base_url: String,
+    auth: Option<SharedProvider>,
+    http: Option<reqwest::Client>,
+    retry: RetryPolicy,
+    timeout: Duration,
+    connect_timeout: Duration,
+    user_agent: Option<String>,
+    wait: WaitOptions,
+}
+
+impl Default for CopilotBuilder {
+    fn default() -> Self {
+        Self {
+            base_url: DEFAULT_BASE_URL.to_string(),
+            auth: None,
+            http: None,
+            retry: RetryPolicy::default(),
+            timeout: Duration::from_secs(100),
+            connect_timeout: Duration::from_secs(10),
+            user_agent: None,
+            wait: WaitOptions::default(),
+        }
+    }
+}
+
+impl std::fmt::Debug for CopilotBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CopilotBuilder")
+            .field("base_url", &self.base_url)
+            .field("auth", &self.auth.as_ref().map(|_| "<configured>"))
+            .field("retry", &self.retry)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl CopilotBuilder {
+    /// The API root, default `https://graph.microsoft.com/beta`. https is required except
+    /// on loopback (`http://127.0.0.1:8080/beta` for `copilot-fake`).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// Sends this bearer token with every request.
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.auth = Some(Arc::new(StaticToken(AccessToken::new(token))));
+        self
+    }
+
+    /// Asks `provider` for a token before every request.
+    pub fn token_provider(mut self, provider: impl TokenProvider) -> Self {
+        self.auth = Some(Arc::new(provider));
+        self
+    }
+
+    /// Asks an async closure for a token before every request.
+    pub fn token_fn<F, Fut>(mut self, f: F) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<String, BoxError>> + Send + 'static,
+    {
+        self.auth = Some(Arc::new(FnProvider(f)));
+        self
+    }
+
+    /// Gets tokens from an Azure credential (scope `https://graph.microsoft.com/.default`).
+    #[cfg(feature = "azure-identity")]
+    pub fn azure_credential(
+        mut self,
+        credential: Arc<dyn azure_core::credentials::TokenCredential>,
+    ) -> Self {
+        self.auth = Some(Arc::new(crate::azure::AzureTokenProvider::new(credential)));
+        self
+    }
+
+    /// Uses the caller's `reqwest::Client` (its timeouts, proxy and TLS settings apply).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Retry settings; [`RetryPolicy::none`] turns retries off.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Overall timeout of one request attempt (default 100 s; ignored with `http_client`).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Connect timeout (default 10 s; ignored with `http_client`).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Appends `product/version` to the `User-Agent` (`copilot-ergonomic/<version> product/version`).
+    pub fn user_agent(mut self, product: impl Into<String>) -> Self {
+        self.user_agent = Some(product.into());
+        self
+    }
+
+    /// How `wait()` and `ask()` poll evaluations.
+    pub fn wait_options(mut self, options: WaitOptions) -> Self {
+        self.wait = options;
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    pub fn build(self) -> Result<Copilot, Error> {
+        let base = parse_base_url(&self.base_url)?;
+        let auth = self.auth.ok_or_else(|| {
+            Error::Config(
+                "no credentials: call bearer_token(), token_provider(), token_fn() or azure_credential()".into(),
+            )
+        })?;
+        let agent = match &self.user_agent {
+            Some(product) => format!("copilot-ergonomic/{} {product}", env!("CARGO_PKG_VERSION")),
+            None => format!("copilot-ergonomic/{}", env!("CARGO_PKG_VERSION")),
+        };
+        let user_agent = HeaderValue::from_str(&agent)
+            .map_err(|_| Error::Config(format!("invalid user agent {agent:?}")))?;
+        let http = match self.http {
+            Some(http) => http,
+            None => {
+                let origin = base.clone();
+                reqwest::Client::builder()
+                    .timeout(self.timeout)
+                    .connect_timeout(self.connect_timeout)
+                    .redirect(reqwest::redirect::Policy::custom(move |attempt| {
+                        // Follow only to the same origin; never hand the token to another host.
+                        let same = attempt.url().host_str() == origin.host_str()
+                            && attempt.url().scheme() == origin.scheme()
+                            && attempt.url().port_or_known_default()
+                                == origin.port_or_known_default();
+                        if same && attempt.previous().len() < 5 {
+                            attempt.follow()
+                        } else {
+                            attempt.stop()
+                        }
+                    }))
+                    .build()
+                    .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?
+            }
+        };
+        let pipeline = Arc::new(Pipeline {
+            http: http.clone(),
+            base: base.clone(),
+            auth,
+            retry: self.retry,
+            user_agent,
+        });
+        let root = base.as_str().trim_end_matches('/');
+        let api = copilot_api::Client::with_transport(root, http, pipeline.clone());
+        Ok(Copilot {
+            inner: Arc::new(Inner {
+                api,
+                pipeline,
+                wait: self.wait,
+            }),
+        })
+    }
+}
+
+fn parse_base_url(text: &str) -> Result<Url, Error> {
+    let url = Url::parse(text.trim_end_matches('/'))
+        .map_err(|e| Error::Config(format!("the base URL {text:?} is not a URL: {e}")))?;
+    if url.query().is_some() || url.fragment().is_some() || url.cannot_be_a_base() {
+        return Err(Error::Config(format!(
+            "the base URL {text:?} must be a plain http(s) URL"
+        )));
+    }
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if is_loopback(&url) => Ok(url),
+        "http" => Err(Error::Config(format!(
+            "the base URL {text:?} uses plain http to a non-loopback host; the token would travel unencrypted (use https)"
+        ))),
+        other => Err(Error::Config(format!(
+            "the base URL scheme {other:?} is not http(s)"
+        ))),
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
+/// Runs a generated operation as one call of the pipeline and maps its outcome.
+pub(crate) async fn run<T>(
+    future: impl Future<Output = Result<ResponseValue<T>, copilot_api::Error<ODataError>>>,
+) -> Result<T, Error> {
+    let ctx = CallContext::new();
+    let result = ctx.scope(future).await;
+    match result {
+        Ok(value) => Ok(value.into_inner()),
+        Err(e) => Err(map_error(e, &ctx).await),
+    }
+}
+
+/// Turns progenitor's error into ours; a failure recorded by the pipeline wins.
+pub(crate) async fn map_error(e: copilot_api::Error<ODataError>, ctx: &CallContext) -> Error {
+    use copilot_api::Error as E;
+    if let Some(failure) = ctx.take_failure() {
+        return failure;
+    }
+    match e {
+        E::ErrorResponse(value) => {
+            let status = value.status();
+            let headers = value.headers().clone();
+            let body = serde_json::to_vec(&value.into_inner()).unwrap_or_default();
+            api_error(status, &headers, &body, ctx)
+        }
+        E::InvalidResponsePayload(body, source) => match ctx.last_response() {
+            Some((status, headers)) if !status.is_success() => {
+                api_error(status, &headers, &body, ctx)
+            }
+            last => Error::Decode {
+                status: last.as_ref().map_or(200, |(s, _)| s.as_u16()),
+                body_excerpt: excerpt(&body),
+                request_id: last
+                    .as_ref()
+                    .and_then(|(_, h)| h.get("request-id"))
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string),
+                source,
+            },
+        },
+        E::UnexpectedResponse(response) => {
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = response.bytes().await.unwrap_or_default();
+            if status.is_success() {
+                Error::Protocol(format!(
+                    "unexpected success status {status} with body: {}",
+                    excerpt(&body)
+                ))
+            } else {
+                api_error(status, &headers, &body, ctx)
+            }
+        }
+        E::CommunicationError(e) | E::ResponseBodyError(e) => transport_error(e, ctx),
+        E::InvalidRequest(message) => Error::InvalidArgument(message),
+        E::Custom(message) => Error::Protocol(message),
+        other => Error::Protocol(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_must_be_https_except_on_loopback() {
+        assert!(parse_base_url("https://graph.microsoft.com/beta").is_ok());
+        assert!(parse_base_url("http://127.0.0.1:8080/beta/").is_ok());
+        assert!(parse_base_url("http://[::1]:8080/beta").is_ok());
+        assert!(parse_base_url("http://localhost:1/beta").is_ok());
+        for bad in [
+            "http://graph.microsoft.com/beta",
+            "ftp://x/beta",
+            "not a url",
+            "https://h/beta?x=1",
+        ] {
+            assert!(
+                matches!(parse_base_url(bad), Err(Error::Config(_))),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn building_without_credentials_says_what_to_do() {
+        let err = Copilot::builder().build().unwrap_err();
+        assert!(err.to_string().contains("bearer_token()"), "{err}");
+    }
+
+    #[test]
+    fn debug_output_never_contains_the_token() {
+        let builder = Copilot::builder().bearer_token("s3cr3t-token");
+        assert!(!format!("{builder:?}").contains("s3cr3t"));
+        let copilot = builder.build().unwrap();
+        assert!(!format!("{copilot:?}").contains("s3cr3t"));
+    }
+}

@@ -1,0 +1,335 @@
+//! Evaluations: [`EvaluationClient::wait`] polls until a terminal state and returns an
+//! [`Answer`] with a typed [`Outcome`].
+//!
+//! Polling interval: a tenth of the time waited so far, at least `min_interval` and at most
+//! `max_interval`, so the answer arrives within about 10 % of the evaluation's run time with a
+//! poll count that grows only logarithmically. The wait is cancelled by dropping the future.
+
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use copilot_api::types::{self, EvaluationResultType as ResultType, EvaluationState as State};
+
+use crate::client::{Copilot, run};
+use crate::error::Error;
+use crate::ids::checked;
+
+/// How `wait()` polls.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WaitOptions {
+    /// Give up (with [`Error::WaitTimedOut`]) after this long.
+    pub deadline: Duration,
+    /// The shortest pause between polls.
+    pub min_interval: Duration,
+    /// The longest pause between polls.
+    pub max_interval: Duration,
+    /// The pause as a fraction of the time waited so far.
+    pub growth: f64,
+}
+
+impl Default for WaitOptions {
+    fn default() -> Self {
+        Self {
+            deadline: Duration::from_secs(300),
+            min_interval: Duration::from_millis(100),
+            max_interval: Duration::from_secs(2),
+            growth: 0.1,
+        }
+    }
+}
+
+impl WaitOptions {
+    /// These options with another deadline.
+    pub fn with_deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// These options with other interval bounds.
+    pub fn with_intervals(mut self, min: Duration, max: Duration) -> Self {
+        self.min_interval = min;
+        self.max_interval = max.max(min);
+        self
+    }
+
+    fn pause(&self, waited: Duration) -> Duration {
+        waited
+            .mul_f64(self.growth.max(0.0))
+            .clamp(self.min_interval, self.max_interval)
+    }
+}
+
+/// How an evaluation ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Outcome {
+    /// The answer is in [`Answer::content`].
+    Success,
+    /// The evaluation failed.
+    Error,
+    /// The request was rejected (e.g. by responsible-AI checks).
+    Rejected,
+    /// The evaluation took too long on the service side.
+    TimedOut,
+    /// The workspace has no capacity (Security Compute Units) left.
+    CapacityExceeded,
+    /// The service needs more claims (consent or conditional access) from the caller.
+    NeedAdditionalClaims,
+    /// The evaluation was cancelled.
+    Cancelled,
+    /// The evaluation waits for more input (a new prompt).
+    WaitingForInput,
+    /// A result type this client does not know yet, as the service sent it.
+    Unknown(String),
+}
+
+/// The terminal state of an evaluation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    evaluation: types::Evaluation,
+    outcome: Outcome,
+}
+
+impl Answer {
+    /// The answer text (`result.content`), if any.
+    pub fn content(&self) -> Option<&str> {
+        self.evaluation
+            .result
+            .as_ref()
+            .and_then(|r| r.content.as_deref())
+    }
+
+    /// How the evaluation ended.
+    pub fn outcome(&self) -> &Outcome {
+        &self.outcome
+    }
+
+    /// Whether the outcome is [`Outcome::Success`].
+    pub fn is_success(&self) -> bool {
+        self.outcome == Outcome::Success
+    }
+
+    /// The evaluation as last read.
+    pub fn evaluation(&self) -> &types::Evaluation {
+        &self.evaluation
+    }
+
+    /// When the evaluation completed (`None` while the service reports its `0001-01-01` sentinel).
+    pub fn completed_at(&self) -> Option<DateTime<Utc>> {
+        real_time(self.evaluation.completed_date_time)
+    }
+}
+
+/// A timestamp, or `None` for Graph's "not yet" sentinel `0001-01-01T00:00:00Z`.
+pub fn real_time(t: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
+    t.filter(|t| t.timestamp() > DateTime::<Utc>::UNIX_EPOCH.timestamp() - 62_000_000_000)
+}
+
+/// The outcome, if `evaluation` is finished (see openapi/README.md for the lifecycle decision).
+pub fn outcome_of(evaluation: &types::Evaluation) -> Option<Outcome> {
+    let result_type = evaluation.result.as_ref().and_then(|r| r.type_.as_ref());
+    let from_result = || match result_type {
+        Some(ResultType::Success) => Outcome::Success,
+        Some(ResultType::Error) => Outcome::Error,
+        Some(ResultType::Rejected) => Outcome::Rejected,
+        Some(ResultType::TimedOut) => Outcome::TimedOut,
+        Some(ResultType::CapacityExceeded) => Outcome::CapacityExceeded,
+        Some(ResultType::NeedAdditionalClaims) => Outcome::NeedAdditionalClaims,
+        Some(other) => Outcome::Unknown(other.to_string()),
+        None => Outcome::Unknown("unknown".into()),
+    };
+    if evaluation.is_cancelled == Some(true) {
+        return Some(Outcome::Cancelled);
+    }
+    match evaluation.state.as_ref()? {
+        State::Completed => Some(from_result()),
+        State::Cancelled => Some(Outcome::Cancelled),
+        State::WaitingForInput => Some(Outcome::WaitingForInput),
+        State::Unknown | State::Created | State::Running | State::Pending | State::Deferred => None,
+        // A state this client does not know: finished if the service reports a real result.
+        _ => match result_type {
+            Some(ResultType::Unknown) | None => None,
+            Some(_) => Some(from_result()),
+        },
+    }
+}
+
+/// An evaluation, by id; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct EvaluationClient {
+    copilot: Copilot,
+    ws: String,
+    session: String,
+    prompt: String,
+    id: String,
+}
+
+impl EvaluationClient {
+    pub(crate) fn new(
+        copilot: Copilot,
+        ws: String,
+        session: String,
+        prompt: String,
+        id: String,
+    ) -> Self {
+        Self {
+            copilot,
+            ws,
+            session,
+            prompt,
+            id,
+        }
+    }
+
+    /// The evaluation id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Reads the evaluation once.
+    pub async fn get(&self) -> Result<types::Evaluation, Error> {
+        let ws = checked("workspace", &self.ws)?;
+        let session = checked("session", &self.session)?;
+        let prompt = checked("prompt", &self.prompt)?;
+        let id = checked("evaluation", &self.id)?;
+        run(self
+            .copilot
+            .api()
+            .get_evaluation(ws, session, prompt, id, None))
+        .await
+    }
+
+    /// Polls until the evaluation is finished, with the client's [`WaitOptions`].
+    pub async fn wait(&self) -> Result<Answer, Error> {
+        let options = self.copilot.inner.wait.clone();
+        self.wait_with(&options).await
+    }
+
+    /// Polls until the evaluation is finished, with `options`.
+    pub async fn wait_with(&self, options: &WaitOptions) -> Result<Answer, Error> {
+        let first = self.get().await?;
+        self.poll(first, options).await
+    }
+
+    pub(crate) async fn wait_from(&self, first: types::Evaluation) -> Result<Answer, Error> {
+        let options = self.copilot.inner.wait.clone();
+        self.poll(first, &options).await
+    }
+
+    async fn poll(
+        &self,
+        mut evaluation: types::Evaluation,
+        options: &WaitOptions,
+    ) -> Result<Answer, Error> {
+        let started = Instant::now();
+        let mut polls = 0u32;
+        loop {
+            if let Some(outcome) = outcome_of(&evaluation) {
+                tracing::debug!(
+                    polls,
+                    waited_ms = started.elapsed().as_millis() as u64,
+                    ?outcome,
+                    "evaluation finished"
+                );
+                return Ok(Answer {
+                    evaluation,
+                    outcome,
+                });
+            }
+            let waited = started.elapsed();
+            if waited >= options.deadline {
+                let last_state = evaluation
+                    .state
+                    .as_ref()
+                    .map_or("unknown".to_string(), ToString::to_string);
+                return Err(Error::WaitTimedOut { waited, last_state });
+            }
+            let pause = options.pause(waited).min(options.deadline - waited);
+            tokio::time::sleep(pause).await;
+            evaluation = self.get().await?;
+            polls += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn evaluation(value: serde_json::Value) -> types::Evaluation {
+        serde_json::from_value(value).unwrap()
+    }
+
+    #[test]
+    fn terminal_states_and_outcomes() {
+        let done = |t: &str| evaluation(json!({"state": "completed", "result": {"type": t}}));
+        assert_eq!(outcome_of(&done("success")), Some(Outcome::Success));
+        assert_eq!(outcome_of(&done("rejected")), Some(Outcome::Rejected));
+        assert_eq!(outcome_of(&done("timedOut")), Some(Outcome::TimedOut));
+        assert_eq!(
+            outcome_of(&done("capacityExceeded")),
+            Some(Outcome::CapacityExceeded)
+        );
+        assert_eq!(
+            outcome_of(&done("needAdditionalClaims")),
+            Some(Outcome::NeedAdditionalClaims)
+        );
+        assert_eq!(outcome_of(&done("error")), Some(Outcome::Error));
+        assert_eq!(
+            outcome_of(&done("brandNew")),
+            Some(Outcome::Unknown("brandNew".into()))
+        );
+        for state in ["created", "running", "pending", "deferred", "unknown"] {
+            assert_eq!(
+                outcome_of(&evaluation(json!({"state": state, "result": null}))),
+                None,
+                "{state}"
+            );
+        }
+        assert_eq!(
+            outcome_of(&evaluation(json!({"state": "cancelled"}))),
+            Some(Outcome::Cancelled)
+        );
+        assert_eq!(
+            outcome_of(&evaluation(
+                json!({"state": "running", "isCancelled": true})
+            )),
+            Some(Outcome::Cancelled)
+        );
+        assert_eq!(
+            outcome_of(&evaluation(json!({"state": "waitingForInput"}))),
+            Some(Outcome::WaitingForInput)
+        );
+        // Unknown future states: finished only with a real result type.
+        assert_eq!(
+            outcome_of(&evaluation(
+                json!({"state": "paused", "result": {"type": "unknown"}})
+            )),
+            None
+        );
+        assert_eq!(
+            outcome_of(&evaluation(
+                json!({"state": "archived", "result": {"type": "success"}})
+            )),
+            Some(Outcome::Success)
+        );
+    }
+
+    #[test]
+    fn pauses_grow_with_the_wait_within_bounds() {
+        let o = WaitOptions::default();
+        assert_eq!(o.pause(Duration::ZERO), Duration::from_millis(100));
+        assert_eq!(o.pause(Duration::from_secs(5)), Duration::from_millis(500));
+        assert_eq!(o.pause(Duration::from_secs(600)), Duration::from_secs(2));
+    }
+
+    #[test]
+    fn the_sentinel_date_reads_as_none() {
+        let e = evaluation(json!({"completedDateTime": "0001-01-01T00:00:00Z"}));
+        assert_eq!(real_time(e.completed_date_time), None);
+        let e = evaluation(json!({"completedDateTime": "2025-10-22T22:01:11.2594216Z"}));
+        assert!(real_time(e.completed_date_time).is_some());
+    }
+}

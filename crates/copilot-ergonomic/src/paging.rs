@@ -1,0 +1,389 @@
+//! Lazy streams over Graph collections: the first page through the generated operation, then
+//! every `@odata.nextLink` verbatim through the same pipeline (auth, retries, tracing), one
+//! page held at a time.
+
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use copilot_api::types;
+use futures_core::Stream;
+use futures_util::{StreamExt as _, TryStreamExt as _, future::BoxFuture, stream};
+use serde::de::DeserializeOwned;
+
+use crate::client::{Copilot, run};
+use crate::error::Error;
+use crate::ids::checked;
+
+/// Which collection a [`List`] reads (internal; not nameable outside the crate).
+#[derive(Debug, Clone)]
+#[doc(hidden)]
+pub enum Scope {
+    Workspaces,
+    Plugins {
+        ws: String,
+    },
+    Sessions {
+        ws: String,
+    },
+    Prompts {
+        ws: String,
+        session: String,
+    },
+    Evaluations {
+        ws: String,
+        session: String,
+        prompt: String,
+    },
+}
+
+/// OData options of a list request.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ListOptions {
+    /// `$top`: items per page.
+    pub top: Option<i32>,
+    /// `$skip`: items to skip.
+    pub skip: Option<i32>,
+    /// `$filter`: an OData filter expression.
+    pub filter: Option<String>,
+    /// `$select`: comma-separated properties.
+    pub select: Option<String>,
+    /// `$orderby`: e.g. `createdDateTime desc`.
+    pub orderby: Option<String>,
+    /// `$count`: ask for `@odata.count`.
+    pub count: Option<bool>,
+}
+
+/// One page of a collection.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Page<T> {
+    /// The items of this page.
+    pub items: Vec<T>,
+    /// The link to the next page, if any (pass it to [`List::resume_from`] to continue later).
+    pub next_link: Option<String>,
+    /// `@odata.count`, when `count(true)` was asked.
+    pub count: Option<i64>,
+}
+
+/// An item type of a collection: `Workspace`, `Plugin`, `Session`, `Prompt`, `Evaluation`.
+pub trait Listed: sealed::Fetch + Send + 'static {}
+
+mod sealed {
+    use super::*;
+
+    /// How the pages of a collection are fetched (not implementable outside this crate).
+    pub trait Fetch: Sized {
+        type Collection: DeserializeOwned + Send;
+        const OPERATION: &'static str;
+        fn split(collection: Self::Collection) -> Page<Self>;
+        fn first<'a>(
+            copilot: &'a Copilot,
+            scope: &'a Scope,
+            o: &'a ListOptions,
+        ) -> BoxFuture<'a, Result<Self::Collection, Error>>;
+    }
+}
+
+use sealed::Fetch;
+
+macro_rules! listed {
+    ($item:ty, $collection:ty, $op:literal, |$c:ident, $scope:ident, $o:ident| $first:expr) => {
+        impl Listed for $item {}
+        impl Fetch for $item {
+            type Collection = $collection;
+            const OPERATION: &'static str = $op;
+            fn split(collection: $collection) -> Page<Self> {
+                Page {
+                    items: collection.value,
+                    next_link: collection.odata_next_link,
+                    count: collection.odata_count,
+                }
+            }
+            fn first<'a>(
+                $c: &'a Copilot,
+                $scope: &'a Scope,
+                $o: &'a ListOptions,
+            ) -> BoxFuture<'a, Result<$collection, Error>> {
+                Box::pin(async move { $first })
+            }
+        }
+    };
+}
+
+fn wrong_scope() -> Error {
+    Error::Protocol("a list was built for another collection".into())
+}
+
+listed!(
+    types::Workspace,
+    types::WorkspaceCollectionResponse,
+    "list_workspaces",
+    |c, s, o| {
+        let Scope::Workspaces = s else {
+            return Err(wrong_scope());
+        };
+        run(c.api().list_workspaces(
+            o.count,
+            o.filter.as_deref(),
+            o.orderby.as_deref(),
+            o.select.as_deref(),
+            o.skip,
+            o.top,
+        ))
+        .await
+    }
+);
+listed!(
+    types::Plugin,
+    types::PluginCollectionResponse,
+    "list_plugins",
+    |c, s, o| {
+        let Scope::Plugins { ws } = s else {
+            return Err(wrong_scope());
+        };
+        let ws = checked("workspace", ws)?;
+        run(c.api().list_plugins(
+            ws,
+            o.count,
+            o.filter.as_deref(),
+            o.orderby.as_deref(),
+            o.select.as_deref(),
+            o.skip,
+            o.top,
+        ))
+        .await
+    }
+);
+listed!(
+    types::Session,
+    types::SessionCollectionResponse,
+    "list_sessions",
+    |c, s, o| {
+        let Scope::Sessions { ws } = s else {
+            return Err(wrong_scope());
+        };
+        let ws = checked("workspace", ws)?;
+        run(c.api().list_sessions(
+            ws,
+            o.count,
+            o.filter.as_deref(),
+            o.orderby.as_deref(),
+            o.select.as_deref(),
+            o.skip,
+            o.top,
+        ))
+        .await
+    }
+);
+listed!(
+    types::Prompt,
+    types::PromptCollectionResponse,
+    "list_prompts",
+    |c, s, o| {
+        let Scope::Prompts { ws, session } = s else {
+            return Err(wrong_scope());
+        };
+        let (ws, session) = (checked("workspace", ws)?, checked("session", session)?);
+        run(c.api().list_prompts(
+            ws,
+            session,
+            o.count,
+            o.filter.as_deref(),
+            o.orderby.as_deref(),
+            o.select.as_deref(),
+            o.skip,
+            o.top,
+        ))
+        .await
+    }
+);
+listed!(
+    types::Evaluation,
+    types::EvaluationCollectionResponse,
+    "list_evaluations",
+    |c, s, o| {
+        let Scope::Evaluations {
+            ws,
+            session,
+            prompt,
+        } = s
+        else {
+            return Err(wrong_scope());
+        };
+        let (ws, session, prompt) = (
+            checked("workspace", ws)?,
+            checked("session", session)?,
+            checked("prompt", prompt)?,
+        );
+        run(c.api().list_evaluations(
+            ws,
+            session,
+            prompt,
+            o.count,
+            o.filter.as_deref(),
+            o.orderby.as_deref(),
+            o.select.as_deref(),
+            o.skip,
+            o.top,
+        ))
+        .await
+    }
+);
+
+type BoxStream<T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send>>;
+
+/// A lazy list of `T`: set OData options, then consume it as a `Stream` of items (or call
+/// [`List::pages`] for pages). Nothing is sent before the first poll.
+#[must_use = "a List does nothing until it is polled as a Stream"]
+pub struct List<T: Listed> {
+    source: Option<(Copilot, Scope, ListOptions, Option<String>)>,
+    items: Option<BoxStream<T>>,
+}
+
+impl<T: Listed> std::fmt::Debug for List<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("List")
+            .field("operation", &T::OPERATION)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T: Listed> List<T> {
+    pub(crate) fn new(copilot: Copilot, scope: Scope) -> Self {
+        Self {
+            source: Some((copilot, scope, ListOptions::default(), None)),
+            items: None,
+        }
+    }
+
+    fn options(mut self, f: impl FnOnce(&mut ListOptions)) -> Self {
+        if let Some((_, _, options, _)) = &mut self.source {
+            f(options);
+        }
+        self
+    }
+
+    /// `$top`: items per page.
+    pub fn top(self, n: i32) -> Self {
+        self.options(|o| o.top = Some(n))
+    }
+
+    /// `$skip`: skip the first `n` items.
+    pub fn skip(self, n: i32) -> Self {
+        self.options(|o| o.skip = Some(n))
+    }
+
+    /// `$filter`, e.g. `name eq 'Entra'` (quote strings with `'`; double a quote inside).
+    pub fn filter(self, expression: impl Into<String>) -> Self {
+        let expression = expression.into();
+        self.options(|o| o.filter = Some(expression))
+    }
+
+    /// `$select`: only these properties come back (others are `None`).
+    pub fn select(self, properties: &[&str]) -> Self {
+        let joined = properties.join(",");
+        self.options(|o| o.select = Some(joined))
+    }
+
+    /// `$orderby`, e.g. `createdDateTime desc`.
+    pub fn orderby(self, clause: impl Into<String>) -> Self {
+        let clause = clause.into();
+        self.options(|o| o.orderby = Some(clause))
+    }
+
+    /// `$count`: pages carry `@odata.count` (see [`List::pages`]).
+    pub fn count(self, yes: bool) -> Self {
+        self.options(|o| o.count = Some(yes))
+    }
+
+    /// All options at once.
+    pub fn with_options(self, options: ListOptions) -> Self {
+        self.options(|o| *o = options)
+    }
+
+    /// Continues from a saved `next_link` of an earlier [`Page`] instead of the first page.
+    pub fn resume_from(mut self, next_link: impl Into<String>) -> Self {
+        if let Some((_, _, _, start)) = &mut self.source {
+            *start = Some(next_link.into());
+        }
+        self
+    }
+
+    /// The pages instead of the items.
+    pub fn pages(mut self) -> impl Stream<Item = Result<Page<T>, Error>> + Send + Unpin + 'static {
+        match self.source.take() {
+            Some((copilot, scope, options, start)) => {
+                page_stream::<T>(copilot, scope, options, start)
+            }
+            None => Box::pin(stream::empty()),
+        }
+    }
+}
+
+enum Cursor {
+    First,
+    Next(String),
+    Done,
+}
+
+fn page_stream<T: Listed>(
+    copilot: Copilot,
+    scope: Scope,
+    options: ListOptions,
+    start: Option<String>,
+) -> BoxStream<Page<T>> {
+    let cursor = start.map_or(Cursor::First, Cursor::Next);
+    let state = (copilot, scope, options, cursor, None::<String>);
+    Box::pin(stream::try_unfold(
+        state,
+        |(copilot, scope, options, cursor, previous)| async move {
+            let collection = match &cursor {
+                Cursor::Done => return Ok(None),
+                Cursor::First => T::first(&copilot, &scope, &options).await?,
+                Cursor::Next(link) => {
+                    copilot
+                        .inner
+                        .pipeline
+                        .get_json::<T::Collection>(link, T::OPERATION)
+                        .await?
+                }
+            };
+            let page = T::split(collection);
+            let current = match cursor {
+                Cursor::Next(link) => Some(link),
+                _ => previous,
+            };
+            let next = match &page.next_link {
+                Some(link) if current.as_deref() == Some(link.as_str()) => {
+                    return Err(Error::Protocol(format!(
+                        "the service returned the same nextLink twice: {link}"
+                    )));
+                }
+                Some(link) => Cursor::Next(link.clone()),
+                None => Cursor::Done,
+            };
+            Ok(Some((page, (copilot, scope, options, next, current))))
+        },
+    ))
+}
+
+impl<T: Listed> Stream for List<T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        if self.items.is_none() {
+            let Some((copilot, scope, options, start)) = self.source.take() else {
+                return Poll::Ready(None);
+            };
+            let items = page_stream::<T>(copilot, scope, options, start)
+                .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
+                .try_flatten();
+            self.items = Some(Box::pin(items));
+        }
+        match &mut self.items {
+            Some(items) => items.poll_next_unpin(cx),
+            None => Poll::Ready(None),
+        }
+    }
+}

@@ -1,0 +1,407 @@
+//! The one path every request takes, generated operation or `@odata.nextLink` alike:
+//! host check → `client-request-id`, `User-Agent`, token → send → retry (429/503/504,
+//! `Retry-After`) → tracing span with method, URL template, status and resend count.
+//!
+//! It plugs under the generated client as a [`copilot_api::Transport`]. A task-local call
+//! context carries what progenitor's error type cannot: the typed failure (e.g. the token
+//! provider's error) and the status and headers of the last response.
+
+use std::hash::{BuildHasher, RandomState};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use copilot_api::{OperationInfo, PrepareFuture, TransportFuture};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::{Request, Response, StatusCode, Url};
+use serde::de::DeserializeOwned;
+use tracing::Instrument as _;
+
+use crate::auth::SharedProvider;
+use crate::error::{ApiError, Error, excerpt};
+use crate::retry::{RetryPolicy, parse_retry_after};
+
+tokio::task_local! {
+    static CALL: Arc<CallContext>;
+}
+
+/// What one logical call (one operation, all its retries) shares.
+#[derive(Debug)]
+pub(crate) struct CallContext {
+    pub client_request_id: String,
+    failure: Mutex<Option<Error>>,
+    last: Mutex<Option<(StatusCode, HeaderMap)>>,
+}
+
+impl CallContext {
+    pub fn new() -> Arc<Self> {
+        Arc::new(Self {
+            client_request_id: new_guid(),
+            failure: Mutex::new(None),
+            last: Mutex::new(None),
+        })
+    }
+
+    /// The context of the running call, or a fresh one (raw `api()` calls have none).
+    fn current() -> Arc<Self> {
+        CALL.try_with(Arc::clone).unwrap_or_else(|_| Self::new())
+    }
+
+    fn fail(&self, error: Error) {
+        *self.failure.lock().unwrap_or_else(|p| p.into_inner()) = Some(error);
+    }
+
+    pub fn take_failure(&self) -> Option<Error> {
+        self.failure
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+    }
+
+    fn record(&self, status: StatusCode, headers: &HeaderMap) {
+        *self.last.lock().unwrap_or_else(|p| p.into_inner()) = Some((status, headers.clone()));
+    }
+
+    pub fn last_response(&self) -> Option<(StatusCode, HeaderMap)> {
+        self.last.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Runs `future` as part of this call.
+    pub async fn scope<F: Future>(self: &Arc<Self>, future: F) -> F::Output {
+        CALL.scope(Arc::clone(self), future).await
+    }
+}
+
+/// The request pipeline; shared by every handle of a [`crate::Copilot`].
+pub(crate) struct Pipeline {
+    pub http: reqwest::Client,
+    pub base: Url,
+    pub auth: SharedProvider,
+    pub retry: RetryPolicy,
+    pub user_agent: HeaderValue,
+}
+
+impl std::fmt::Debug for Pipeline {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pipeline")
+            .field("base", &self.base.as_str())
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+static CLIENT_REQUEST_ID: HeaderName = HeaderName::from_static("client-request-id");
+
+impl Pipeline {
+    /// Whether `url` is on the configured Graph origin (scheme, host and port).
+    fn same_origin(&self, url: &Url) -> bool {
+        url.scheme() == self.base.scheme()
+            && url.host_str() == self.base.host_str()
+            && url.port_or_known_default() == self.base.port_or_known_default()
+    }
+
+    /// Adds `client-request-id`, `User-Agent` and `Authorization` (only for the Graph origin).
+    async fn prepare_request(&self, request: &mut Request, ctx: &CallContext) -> Result<(), Error> {
+        if !self.same_origin(request.url()) {
+            let mut url = request.url().clone();
+            url.set_query(None);
+            return Err(Error::ForeignHost {
+                url: url.to_string(),
+            });
+        }
+        let headers = request.headers_mut();
+        if !headers.contains_key(&CLIENT_REQUEST_ID)
+            && let Ok(v) = HeaderValue::from_str(&ctx.client_request_id)
+        {
+            headers.insert(CLIENT_REQUEST_ID.clone(), v);
+        }
+        if !headers.contains_key(reqwest::header::USER_AGENT) {
+            headers.insert(reqwest::header::USER_AGENT, self.user_agent.clone());
+        }
+        let token = self.auth.token().await.map_err(Error::Auth)?;
+        let mut value =
+            HeaderValue::from_str(&format!("Bearer {}", token.secret())).map_err(|_| {
+                Error::Auth("the token contains characters not allowed in a header".into())
+            })?;
+        value.set_sensitive(true);
+        request
+            .headers_mut()
+            .insert(reqwest::header::AUTHORIZATION, value);
+        Ok(())
+    }
+
+    /// Sends one prepared request, retrying as the policy allows; returns the final response.
+    async fn execute_request(
+        &self,
+        request: Request,
+        operation: &str,
+        ctx: &CallContext,
+    ) -> reqwest::Result<Response> {
+        let span = tracing::info_span!(
+            "copilot.request",
+            otel.name = operation,
+            http.request.method = %request.method(),
+            url.template = %url_template(request.url()),
+            client_request_id = %ctx.client_request_id,
+            http.response.status_code = tracing::field::Empty,
+            http.request.resend_count = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+        );
+        async move {
+            let method = request.method().clone();
+            let started = Instant::now();
+            let mut waited = Duration::ZERO;
+            let mut retry = 0u32;
+            let mut current = request;
+            loop {
+                let spare = current.try_clone();
+                let outcome = self.http.execute(current).await;
+                retry += 1;
+                let delay = match &outcome {
+                    Ok(response) => {
+                        let retry_after = response
+                            .headers()
+                            .get(reqwest::header::RETRY_AFTER)
+                            .and_then(|v| v.to_str().ok())
+                            .and_then(|v| parse_retry_after(v, SystemTime::now()));
+                        self.retry.delay_after_status(&method, response.status(), retry_after, retry, waited, jitter())
+                    }
+                    Err(e) => self.retry.delay_after_transport(&method, e.is_connect(), retry, waited, jitter()),
+                };
+                let (Some(delay), Some(mut next)) = (delay, spare) else {
+                    let span = tracing::Span::current();
+                    span.record("http.request.resend_count", retry - 1);
+                    if let Ok(response) = &outcome {
+                        span.record("http.response.status_code", response.status().as_u16());
+                        if let Some(id) = response.headers().get("request-id").and_then(|v| v.to_str().ok()) {
+                            span.record("request_id", id);
+                        }
+                        ctx.record(response.status(), response.headers());
+                    }
+                    tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "request finished");
+                    return outcome;
+                };
+                match &outcome {
+                    Ok(r) => tracing::warn!(status = r.status().as_u16(), delay_ms = delay.as_millis() as u64, retry, "retrying"),
+                    Err(e) => tracing::warn!(error = %e, delay_ms = delay.as_millis() as u64, retry, "retrying after a transport error"),
+                }
+                drop(outcome);
+                if let Ok(v) = HeaderValue::from_str(&retry.to_string()) {
+                    next.headers_mut().insert("retry-attempt", v);
+                }
+                tokio::time::sleep(delay).await;
+                waited += delay;
+                current = next;
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// GETs an absolute URL (an `@odata.nextLink`) through the same pipeline and decodes it.
+    pub async fn get_json<T: DeserializeOwned>(
+        &self,
+        url: &str,
+        operation: &str,
+    ) -> Result<T, Error> {
+        let url = Url::parse(url).map_err(|e| {
+            Error::InvalidArgument(format!("the nextLink is not an absolute URL: {e}"))
+        })?;
+        let ctx = CallContext::new();
+        let mut request = Request::new(reqwest::Method::GET, url);
+        request.headers_mut().insert(
+            reqwest::header::ACCEPT,
+            HeaderValue::from_static("application/json"),
+        );
+        self.prepare_request(&mut request, &ctx).await?;
+        let response = self
+            .execute_request(request, operation, &ctx)
+            .await
+            .map_err(|e| transport_error(e, &ctx))?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| transport_error(e, &ctx))?;
+        if !status.is_success() {
+            return Err(api_error(status, &headers, &body, &ctx));
+        }
+        serde_json::from_slice(&body).map_err(|source| Error::Decode {
+            status: status.as_u16(),
+            body_excerpt: excerpt(&body),
+            request_id: header(&headers, "request-id"),
+            source,
+        })
+    }
+}
+
+impl copilot_api::Transport for Pipeline {
+    fn prepare<'a>(
+        &'a self,
+        request: &'a mut Request,
+        _operation: &'a OperationInfo,
+    ) -> PrepareFuture<'a> {
+        Box::pin(async move {
+            let ctx = CallContext::current();
+            match self.prepare_request(request, &ctx).await {
+                Ok(()) => Ok(()),
+                Err(error) => {
+                    let message = error.to_string();
+                    ctx.fail(error);
+                    Err(message)
+                }
+            }
+        })
+    }
+
+    fn execute<'a>(
+        &'a self,
+        request: Request,
+        operation: &'a OperationInfo,
+    ) -> TransportFuture<'a> {
+        Box::pin(async move {
+            let ctx = CallContext::current();
+            self.execute_request(request, operation.operation_id, &ctx)
+                .await
+        })
+    }
+}
+
+/// `/beta/security/securityCopilot/workspaces/{id}/sessions/{id}`: ids replaced, no query.
+fn url_template(url: &Url) -> String {
+    let mut out = String::new();
+    let mut id_follows = false;
+    for segment in url.path().split('/').filter(|s| !s.is_empty()) {
+        out.push('/');
+        if id_follows {
+            out.push_str("{id}");
+            id_follows = false;
+        } else {
+            out.push_str(segment);
+            id_follows = matches!(
+                segment,
+                "workspaces" | "sessions" | "prompts" | "evaluations"
+            );
+        }
+    }
+    out
+}
+
+fn header(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+/// A Graph error from a status, headers and body (a Graph error body or anything else).
+pub(crate) fn api_error(
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+    ctx: &CallContext,
+) -> Error {
+    let parsed: Option<copilot_api::types::ODataError> = serde_json::from_slice(body).ok();
+    let retry_after =
+        header(headers, "retry-after").and_then(|v| parse_retry_after(&v, SystemTime::now()));
+    let (code, message, target, inner) = match parsed {
+        Some(e) => (
+            Some(e.error.code),
+            e.error.message,
+            e.error.target,
+            e.error.inner_error,
+        ),
+        None if body.is_empty() => (
+            None,
+            status.canonical_reason().unwrap_or("error").to_string(),
+            None,
+            None,
+        ),
+        None => (None, excerpt(body), None, None),
+    };
+    let inner = inner.unwrap_or_default();
+    Error::Api(Box::new(ApiError {
+        status: status.as_u16(),
+        code,
+        message,
+        target,
+        request_id: inner.request_id.or_else(|| header(headers, "request-id")),
+        client_request_id: inner
+            .client_request_id
+            .or_else(|| header(headers, "client-request-id"))
+            .or_else(|| Some(ctx.client_request_id.clone())),
+        date: inner.date,
+        retry_after,
+    }))
+}
+
+pub(crate) fn transport_error(e: reqwest::Error, ctx: &CallContext) -> Error {
+    if e.is_timeout() {
+        return Error::Timeout {
+            message: "the request took longer than the configured timeout".into(),
+        };
+    }
+    let message = if e.is_connect() {
+        "could not connect to the server".to_string()
+    } else if e.is_body() || e.is_decode() {
+        "the response body could not be read completely".to_string()
+    } else {
+        "the request failed before a response arrived".to_string()
+    };
+    Error::Transport {
+        message,
+        client_request_id: Some(ctx.client_request_id.clone()),
+        source: Box::new(e),
+    }
+}
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+fn random_u64() -> u64 {
+    RandomState::new().hash_one(COUNTER.fetch_add(1, Ordering::Relaxed))
+}
+
+/// A number in [0, 1) for backoff jitter.
+fn jitter() -> f64 {
+    (random_u64() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// A random version-4 GUID for `client-request-id`.
+pub(crate) fn new_guid() -> String {
+    let (hi, lo) = (random_u64(), random_u64());
+    let hi = (hi & 0xffff_ffff_ffff_0fff) | 0x4000;
+    let lo = (lo & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
+    format!(
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        hi >> 32,
+        (hi >> 16) & 0xffff,
+        hi & 0xffff,
+        lo >> 48,
+        lo & 0xffff_ffff_ffff
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_hide_ids_and_queries() {
+        let url = Url::parse("https://graph.microsoft.com/beta/security/securityCopilot/workspaces/default/sessions/abc/prompts?$top=1").unwrap();
+        assert_eq!(
+            url_template(&url),
+            "/beta/security/securityCopilot/workspaces/{id}/sessions/{id}/prompts"
+        );
+    }
+
+    #[test]
+    fn guids_are_fresh_and_well_formed() {
+        let (a, b) = (new_guid(), new_guid());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 36);
+        assert_eq!(&a[14..15], "4");
+        let j = jitter();
+        assert!((0.0..1.0).contains(&j));
+    }
+}

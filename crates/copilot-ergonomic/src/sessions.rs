@@ -1,0 +1,100 @@
+//! [`SessionClient`]: get and rename a session, list and create its prompts, ask questions.
+
+use copilot_api::types;
+
+use crate::client::{Copilot, map_error, run};
+use crate::error::Error;
+use crate::evaluations::Answer;
+use crate::ids::checked;
+use crate::paging::{List, Scope};
+use crate::pipeline::CallContext;
+use crate::prompts::PromptClient;
+
+/// A session, by id; cheap to clone. Nothing is sent until a method is called.
+#[derive(Clone, Debug)]
+pub struct SessionClient {
+    copilot: Copilot,
+    ws: String,
+    id: String,
+}
+
+impl SessionClient {
+    pub(crate) fn new(copilot: Copilot, ws: String, id: String) -> Self {
+        Self { copilot, ws, id }
+    }
+
+    /// The session id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn ids(&self) -> Result<(&str, &str), Error> {
+        Ok((
+            checked("workspace", &self.ws)?,
+            checked("session", &self.id)?,
+        ))
+    }
+
+    /// Reads the session.
+    pub async fn get(&self) -> Result<types::Session, Error> {
+        let (ws, id) = self.ids()?;
+        run(self.copilot.api().get_session(ws, id, None)).await
+    }
+
+    /// Renames the session and returns it as updated. A `204 No Content` answer (which Graph
+    /// allows for PATCH) is followed by a read, so the result is always the session.
+    pub async fn rename(&self, display_name: impl Into<String>) -> Result<types::Session, Error> {
+        let (ws, id) = self.ids()?;
+        let body = types::SessionUpdate::rename(display_name);
+        let ctx = CallContext::new();
+        match ctx
+            .scope(self.copilot.api().update_session(ws, id, &body))
+            .await
+        {
+            Ok(session) => Ok(session.into_inner()),
+            Err(copilot_api::Error::UnexpectedResponse(r))
+                if r.status() == reqwest::StatusCode::NO_CONTENT =>
+            {
+                self.get().await
+            }
+            Err(e) => Err(map_error(e, &ctx).await),
+        }
+    }
+
+    /// The session's prompts, lazily.
+    pub fn prompts(&self) -> List<types::Prompt> {
+        List::new(
+            self.copilot.clone(),
+            Scope::Prompts {
+                ws: self.ws.clone(),
+                session: self.id.clone(),
+            },
+        )
+    }
+
+    /// A prompt of this session, by id.
+    pub fn prompt(&self, id: impl Into<String>) -> PromptClient {
+        PromptClient::new(
+            self.copilot.clone(),
+            self.ws.clone(),
+            self.id.clone(),
+            id.into(),
+        )
+    }
+
+    /// Adds a prompt (of type `prompt`, the only one the service supports) with `content`.
+    pub async fn create_prompt(&self, content: impl Into<String>) -> Result<types::Prompt, Error> {
+        let (ws, id) = self.ids()?;
+        let body = types::PromptCreate::new(content);
+        run(self.copilot.api().create_prompt(ws, id, &body)).await
+    }
+
+    /// Asks a question: creates the prompt, starts its evaluation and waits for the answer.
+    pub async fn ask(&self, question: impl Into<String>) -> Result<Answer, Error> {
+        let prompt = self.create_prompt(question).await?;
+        let id = prompt
+            .id
+            .ok_or_else(|| Error::Protocol("the created prompt has no id".into()))?;
+        self.prompt(id).ask().await
+    }
+}
