@@ -2,6 +2,8 @@
 #![doc = include_str!("../README.md")]
 
 mod auth;
+#[cfg(feature = "azure-identity")]
+mod azure;
 mod client;
 mod error;
 mod evaluations;
@@ -23,3 +25,7 @@ pub use prompts::PromptClient;
 pub use retry::RetryPolicy;
 pub use sessions::SessionClient;
 pub use workspaces::WorkspaceClient;
+
+/// The Azure identity crate, for credentials to pass to [`CopilotBuilder::azure_credential`].
+#[cfg(feature = "azure-identity")]
+pub use azure_identity;

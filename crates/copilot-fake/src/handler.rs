@@ -1,7 +1,7 @@
 //! One request in, one response out: routing, auth, faults, query options, bodies, and the
 //! twelve documented operations. Every failure is a Graph-style error; nothing here panics.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 
 use bytes::Bytes;
@@ -23,6 +23,33 @@ pub(crate) struct State {
     pub ids: Ids,
     pub store: Mutex<Store>,
     pub calls: Mutex<HashMap<&'static str, u64>>,
+    pub journal: Mutex<VecDeque<RecordedRequest>>,
+}
+
+/// How many requests [`State::journal`] keeps (the oldest are dropped).
+const JOURNAL_CAPACITY: usize = 10_000;
+
+/// A request as the server received it (see `FakeServer::requests`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedRequest {
+    /// The HTTP method.
+    pub method: String,
+    /// Path and query exactly as sent, e.g. `/beta/security/...?$top=5`.
+    pub target: String,
+    /// Headers in the order received, names lower-case.
+    pub headers: Vec<(String, String)>,
+    /// The body (lossy UTF-8).
+    pub body: String,
+}
+
+impl RecordedRequest {
+    /// The first header called `name` (lower-case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 /// What the connection layer should do with a handled request.
@@ -346,6 +373,7 @@ impl State {
             clock: config.resolved_clock(),
             store: Mutex::new(Store::new(&config.workspaces)),
             calls: Mutex::new(HashMap::new()),
+            journal: Mutex::new(VecDeque::new()),
             ids,
             config,
         }
@@ -353,6 +381,7 @@ impl State {
 
     /// Handles one request (latency faults sleep here).
     pub(crate) async fn handle(&self, req: Incoming<'_>) -> Outcome {
+        self.record(&req);
         let request_id = self.ids.next();
         let client_request_id = req
             .headers
@@ -454,6 +483,37 @@ impl State {
             }
             _ => reply,
         })
+    }
+
+    fn record(&self, req: &Incoming<'_>) {
+        let target = match req.query {
+            Some(q) => format!("{}?{q}", req.path),
+            None => req.path.to_string(),
+        };
+        let headers = req
+            .headers
+            .iter()
+            .map(|(n, v)| {
+                (
+                    n.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let body = req
+            .body
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+            .unwrap_or_default();
+        let mut journal = self.journal.lock().unwrap_or_else(|p| p.into_inner());
+        if journal.len() == JOURNAL_CAPACITY {
+            journal.pop_front();
+        }
+        journal.push_back(RecordedRequest {
+            method: req.method.to_string(),
+            target,
+            headers,
+            body,
+        });
     }
 
     /// The fault for this call of `operation`, counting the call.

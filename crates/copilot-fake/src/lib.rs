@@ -3,7 +3,7 @@
 //! It serves the twelve documented operations under `/beta/security/securityCopilot/...` on a
 //! loopback port, with Graph's JSON shapes (checked against `openapi/copilot.yaml` in tests),
 //! paging, OData query options, Graph-style errors, evaluations that move from `created` through
-//! `running` to `completed`, and injectable faults. Use it to test code that talks to Security
+//! `running` to `completed`, injectable faults, and a journal of the requests it received. Use it to test code that talks to Security
 //! Copilot without a tenant.
 //!
 //! ```no_run
@@ -37,11 +37,12 @@ use tokio::sync::watch;
 pub use clock::Clock;
 pub use config::{FakeConfig, Phases, PluginEntry, Script};
 pub use faults::{Fault, FaultRule};
+pub use handler::RecordedRequest;
 
 /// A running fake server. Dropping it stops the server.
 pub struct FakeServer {
     addr: SocketAddr,
-    clock: Clock,
+    state: Arc<handler::State>,
     shutdown: watch::Sender<bool>,
 }
 
@@ -65,12 +66,11 @@ impl FakeServer {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let state = Arc::new(handler::State::new(config));
-        let clock = state.clock.clone();
         let (shutdown, receiver) = watch::channel(false);
-        tokio::spawn(server::serve(listener, state, receiver));
+        tokio::spawn(server::serve(listener, Arc::clone(&state), receiver));
         Ok(Self {
             addr,
-            clock,
+            state,
             shutdown,
         })
     }
@@ -87,7 +87,19 @@ impl FakeServer {
 
     /// The server's clock (advance it in tests that use [`Clock::manual`]).
     pub fn clock(&self) -> &Clock {
-        &self.clock
+        &self.state.clock
+    }
+
+    /// The requests received so far (the last 10,000), oldest first.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        let journal = self.state.journal.lock().unwrap_or_else(|p| p.into_inner());
+        journal.iter().cloned().collect()
+    }
+
+    /// Returns the requests received so far and forgets them.
+    pub fn take_requests(&self) -> Vec<RecordedRequest> {
+        let mut journal = self.state.journal.lock().unwrap_or_else(|p| p.into_inner());
+        journal.drain(..).collect()
     }
 }
 

@@ -1,0 +1,71 @@
+//! Tracing output: a span per request with the documented fields, retry events, and never the
+//! token. Alone in its own test binary, so no other test settles tracing's callsite cache first.
+
+mod common;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use common::*;
+use copilot_fake::FakeConfig;
+use futures::TryStreamExt;
+
+/// A `MakeWriter` collecting everything `tracing` prints.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
+    type Writer = Captured;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+#[tokio::test]
+async fn the_token_never_appears_in_debug_display_errors_or_logs() {
+    let captured = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(captured.clone())
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let config =
+        FakeConfig::new().fault(copilot_fake::FaultRule::parse("listSessions:1:429:0").unwrap());
+    let (_server, copilot) = fake(config).await;
+    let ws = copilot.workspace("default");
+    ws.create_session("a").await.unwrap();
+    let _ = ws.sessions().try_collect::<Vec<_>>().await.unwrap();
+    let err = ws.session("missing").get().await.unwrap_err();
+
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        logs.contains("copilot.request") && logs.contains("retrying"),
+        "spans and retry events are logged:\n{logs}"
+    );
+    assert!(
+        logs.contains("url.template=/beta/security/securityCopilot/workspaces/{id}/sessions"),
+        "{logs}"
+    );
+    assert!(logs.contains("http.response.status_code=404"), "{logs}");
+    for text in [
+        logs,
+        format!("{copilot:?}"),
+        format!("{err}"),
+        format!("{err:?}"),
+        format!("{ws:?}"),
+    ] {
+        assert!(!text.contains(TOKEN), "the token leaked into: {text}");
+    }
+}
