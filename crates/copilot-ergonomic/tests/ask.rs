@@ -108,13 +108,7 @@ async fn a_204_answer_to_rename_reads_the_session_back() {
         200,
         json!({"id": "s1", "displayName": "new name"}),
     ));
-    let copilot = fast(
-        copilot_ergonomic::Copilot::builder()
-            .base_url(&server.base_url)
-            .bearer_token(TOKEN),
-    )
-    .build()
-    .unwrap();
+    let copilot = client(&server.base_url);
     let session = copilot
         .workspace("default")
         .session("s1")
@@ -140,13 +134,7 @@ async fn unknown_enum_values_and_extra_fields_do_not_fail_a_response() {
             "createdDateTime": "2025-10-22T20:12:57.8667119Z", "completedDateTime": null
         }),
     ));
-    let copilot = fast(
-        copilot_ergonomic::Copilot::builder()
-            .base_url(&server.base_url)
-            .bearer_token(TOKEN),
-    )
-    .build()
-    .unwrap();
+    let copilot = client(&server.base_url);
     let evaluation = copilot
         .workspace("default")
         .session("s")

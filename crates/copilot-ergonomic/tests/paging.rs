@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use copilot_ergonomic::{Copilot, Error, types};
+use copilot_ergonomic::{Error, types};
 use copilot_fake::FakeConfig;
 use futures::{StreamExt, TryStreamExt};
 use serde_json::json;
@@ -90,13 +90,7 @@ async fn the_token_never_follows_a_next_link_to_another_host() {
     let foreign = Scripted::start("127.0.0.2", vec![Reply::json(200, json!({"value": []}))]).await;
     let page = json!({"value": [{"id": "1"}], "@odata.nextLink": format!("{}/security/securityCopilot/workspaces/default/sessions?$skiptoken=x", foreign.base_url)});
     let home = Scripted::start("127.0.0.1", vec![Reply::json(200, page)]).await;
-    let copilot = fast(
-        Copilot::builder()
-            .base_url(&home.base_url)
-            .bearer_token(TOKEN),
-    )
-    .build()
-    .unwrap();
+    let copilot = client(&home.base_url);
     let mut sessions = copilot.workspace("default").sessions();
     assert_eq!(
         sessions.try_next().await.unwrap().unwrap().id.as_deref(),
@@ -112,13 +106,7 @@ async fn the_token_never_follows_a_next_link_to_another_host() {
     // Another port on the same host is another origin too.
     let other_port = json!({"value": [], "@odata.nextLink": format!("http://127.0.0.1:{}/beta/x", foreign.port)});
     let home = Scripted::start("127.0.0.1", vec![Reply::json(200, other_port)]).await;
-    let copilot = fast(
-        Copilot::builder()
-            .base_url(&home.base_url)
-            .bearer_token(TOKEN),
-    )
-    .build()
-    .unwrap();
+    let copilot = client(&home.base_url);
     let err = copilot
         .workspace("default")
         .sessions()
@@ -141,13 +129,7 @@ async fn a_next_link_loop_is_an_error_not_an_endless_stream() {
             json!({"value": [], "@odata.nextLink": self_link}),
         ));
     }
-    let copilot = fast(
-        Copilot::builder()
-            .base_url(&server.base_url)
-            .bearer_token(TOKEN),
-    )
-    .build()
-    .unwrap();
+    let copilot = client(&server.base_url);
     let err = copilot
         .workspace("default")
         .sessions()

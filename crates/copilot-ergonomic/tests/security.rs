@@ -70,13 +70,7 @@ async fn a_redirect_to_another_host_is_not_followed_with_the_token() {
         }],
     )
     .await;
-    let copilot = fast(
-        Copilot::builder()
-            .base_url(&home.base_url)
-            .bearer_token(TOKEN),
-    )
-    .build()
-    .unwrap();
+    let copilot = client(&home.base_url);
     let err = copilot
         .workspaces()
         .try_collect::<Vec<_>>()

@@ -24,6 +24,13 @@ pub fn fast(builder: CopilotBuilder) -> CopilotBuilder {
         )
 }
 
+/// A fast client for `base_url` with the test token.
+pub fn client(base_url: &str) -> Copilot {
+    fast(Copilot::builder().base_url(base_url).bearer_token(TOKEN))
+        .build()
+        .unwrap()
+}
+
 pub async fn fake(config: FakeConfig) -> (FakeServer, Copilot) {
     let server = FakeServer::start_with(config.token(TOKEN)).await.unwrap();
     let copilot = fast(
