@@ -778,9 +778,7 @@ impl State {
                 prompt,
             } => {
                 let q = query(Accepts::Entity, &PROMPT)?;
-                let p = find_session(&store, ws, session)?
-                    .prompt(prompt)
-                    .ok_or_else(|| GraphError::not_found("prompt", prompt))?;
+                let p = find_prompt(&store, ws, session, prompt)?;
                 let mut out = odata::select_entity(store::prompt_json(p), &q);
                 annotate(
                     &mut out,
@@ -794,9 +792,7 @@ impl State {
                 prompt,
             } => {
                 let q = query(Accepts::List, &EVALUATION)?;
-                let p = find_session(&store, ws, session)?
-                    .prompt(prompt)
-                    .ok_or_else(|| GraphError::not_found("prompt", prompt))?;
+                let p = find_prompt(&store, ws, session, prompt)?;
                 let now = self.clock.now();
                 let context = format!(
                     "{metadata}('{ws}')/sessions('{session}')/prompts('{prompt}')/evaluations"
@@ -858,9 +854,7 @@ impl State {
                 evaluation,
             } => {
                 let q = query(Accepts::Entity, &EVALUATION)?;
-                let e = find_session(&store, ws, session)?
-                    .prompt(prompt)
-                    .ok_or_else(|| GraphError::not_found("prompt", prompt))?
+                let e = find_prompt(&store, ws, session, prompt)?
                     .evaluation(evaluation)
                     .ok_or_else(|| GraphError::not_found("evaluation", evaluation))?;
                 let mut out = odata::select_entity(store::evaluation_json(e, self.clock.now()), &q);
@@ -924,6 +918,17 @@ fn find_session<'s>(store: &'s Store, ws: &str, session: &str) -> Result<&'s Ses
     workspace(store, ws)?
         .session(session)
         .ok_or_else(|| GraphError::not_found("session", session))
+}
+
+fn find_prompt<'s>(
+    store: &'s Store,
+    ws: &str,
+    session: &str,
+    prompt: &str,
+) -> Result<&'s Prompt, GraphError> {
+    find_session(store, ws, session)?
+        .prompt(prompt)
+        .ok_or_else(|| GraphError::not_found("prompt", prompt))
 }
 
 fn json_body(req: &Incoming<'_>) -> Result<Value, GraphError> {
