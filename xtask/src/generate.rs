@@ -155,6 +155,8 @@ fn settings(enums: &[OpenEnum]) -> GenerationSettings {
         .with_hooks(HooksMode::Expected)
         .with_inner_type(quote!(crate::Hooks))
         .with_derive("PartialEq")
+        // Users embed the types in their own JSON Schemas (tool definitions, config validation).
+        .with_derive("::schemars::JsonSchema")
         .with_timeout(100);
     for e in enums {
         settings.with_replacement(

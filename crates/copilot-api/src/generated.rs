@@ -127,7 +127,9 @@ pub mod types {
         }
     }
     /// An open bag of name/value pairs (microsoft.graph.Dictionary).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(
+        ::schemars::JsonSchema, ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq,
+    )]
     #[serde(transparent)]
     pub struct Dictionary(pub ::serde_json::Map<::std::string::String, ::serde_json::Value>);
     impl ::std::ops::Deref for Dictionary {
@@ -151,7 +153,9 @@ pub mod types {
         }
     }
     /// A detail of a Microsoft Graph error.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(
+        ::schemars::JsonSchema, ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq,
+    )]
     pub struct ErrorDetails {
         /// The error code.
         pub code: ::std::string::String,
@@ -162,7 +166,15 @@ pub mod types {
         pub target: ::std::option::Option<::std::string::String>,
     }
     /// An evaluation (a run) of a prompt. `runStartDateTime` and `completedDateTime` are `0001-01-01T00:00:00Z` until the run starts or completes.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+    )]
     pub struct Evaluation {
         /// When the evaluation completed; `0001-01-01T00:00:00Z` until then.
         #[serde(
@@ -217,7 +229,15 @@ pub mod types {
         pub state: ::std::option::Option<crate::types::EvaluationState>,
     }
     /// A page of evaluations.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+    )]
     pub struct EvaluationCollectionResponse {
         /// The OData context URL.
         #[serde(
@@ -241,7 +261,15 @@ pub mod types {
         pub value: ::std::vec::Vec<Evaluation>,
     }
     /// The body of createEvaluation, an empty object.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+    )]
     #[serde(deny_unknown_fields)]
     pub struct EvaluationCreate {
         /// OData type annotation (optional; the docs send `{}`).
@@ -252,7 +280,15 @@ pub mod types {
         pub odata_type: ::std::option::Option<::std::string::String>,
     }
     /// The outcome of an evaluation.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+    )]
     pub struct EvaluationResult {
         /// The answer text; null while the evaluation runs.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -275,7 +311,15 @@ pub mod types {
         pub type_: ::std::option::Option<crate::types::EvaluationResultType>,
     }
     /// Diagnostics Graph adds to an error; services may add more members (kept, not declared).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+    )]
     pub struct InnerError {
         /// The client-request-id the caller sent.
         #[serde(
@@ -300,7 +344,9 @@ pub mod types {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// A Microsoft Graph error.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(
+        ::schemars::JsonSchema, ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq,
+    )]
     pub struct MainError {
         /// The error code to branch on, e.g. `NotFound` or `TooManyRequests`.
         pub code: ::std::string::String,
@@ -319,12 +365,22 @@ pub mod types {
         pub target: ::std::option::Option<::std::string::String>,
     }
     /// The body of every Microsoft Graph error response.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(
+        ::schemars::JsonSchema, ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq,
+    )]
     pub struct ODataError {
         pub error: MainError,
     }
     /// A plugin available in a workspace. Its key is `name`; it has no `id`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+    )]
     pub struct Plugin {
         /// Authorization settings of the plugin.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -375,7 +431,15 @@ pub mod types {
         pub supported_auth_types: ::std::option::Option<crate::types::PluginAuthTypes>,
     }
     /// Authorization settings of a plugin.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+    )]
     pub struct PluginAuth {
         #[serde(
             rename = "authType",
@@ -390,7 +454,15 @@ pub mod types {
         pub odata_type: ::std::option::Option<::std::string::String>,
     }
     /// A page of plugins.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+    )]
     pub struct PluginCollectionResponse {
         /// The OData context URL.
         #[serde(
@@ -414,7 +486,15 @@ pub mod types {
         pub value: ::std::vec::Vec<Plugin>,
     }
     /// A setting of a plugin.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+    )]
     pub struct PluginSetting {
         /// The values that are allowed.
         #[serde(
@@ -471,7 +551,15 @@ pub mod types {
         pub value: ::std::option::Option<::std::string::String>,
     }
     /// A prompt in a session.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+    )]
     pub struct Prompt {
         /// The text of the prompt.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -521,7 +609,15 @@ pub mod types {
         pub type_: ::std::option::Option<crate::types::PromptType>,
     }
     /// A page of prompts.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+    )]
     pub struct PromptCollectionResponse {
         /// The OData context URL.
         #[serde(
@@ -545,7 +641,9 @@ pub mod types {
         pub value: ::std::vec::Vec<Prompt>,
     }
     /// The body of createPrompt.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(
+        ::schemars::JsonSchema, ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq,
+    )]
     #[serde(deny_unknown_fields)]
     pub struct PromptCreate {
         /// The text of the prompt; needed for an AI evaluation.
@@ -557,7 +655,15 @@ pub mod types {
         pub type_: crate::types::PromptType,
     }
     /// A Security Copilot session, a conversation of prompts.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+    )]
     pub struct Session {
         /// When the session was created (UTC).
         #[serde(
@@ -589,7 +695,15 @@ pub mod types {
         pub odata_type: ::std::option::Option<::std::string::String>,
     }
     /// A page of sessions.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+    )]
     pub struct SessionCollectionResponse {
         /// The OData context URL.
         #[serde(
@@ -613,7 +727,9 @@ pub mod types {
         pub value: ::std::vec::Vec<Session>,
     }
     /// The body of createSession.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(
+        ::schemars::JsonSchema, ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq,
+    )]
     #[serde(deny_unknown_fields)]
     pub struct SessionCreate {
         /// The name of the new session.
@@ -627,7 +743,9 @@ pub mod types {
         pub odata_type: ::std::string::String,
     }
     /// The body of updateSession; only the properties present change.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(
+        ::schemars::JsonSchema, ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq,
+    )]
     #[serde(deny_unknown_fields)]
     pub struct SessionUpdate {
         /// The new name of the session (null clears it).
@@ -652,7 +770,15 @@ pub mod types {
         }
     }
     /// Describes a skill input (documented as unsupported); a skillVariableDescriptor with default, placeholder and required flag.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+    )]
     pub struct SkillInputDescriptor {
         /// The default value.
         #[serde(
@@ -691,7 +817,15 @@ pub mod types {
         pub type_: ::std::option::Option<SkillTypeDescriptor>,
     }
     /// Describes the type of a skill variable (documented as unsupported).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+    )]
     pub struct SkillTypeDescriptor {
         /// The type name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -704,7 +838,15 @@ pub mod types {
         pub odata_type: ::std::option::Option<::std::string::String>,
     }
     /// Describes a skill variable (documented as unsupported).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+    )]
     pub struct SkillVariableDescriptor {
         /// What the variable is for.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -725,7 +867,15 @@ pub mod types {
         pub type_: ::std::option::Option<SkillTypeDescriptor>,
     }
     /// A Security Copilot workspace.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+    )]
     pub struct Workspace {
         /// The name of the workspace.
         #[serde(
@@ -744,7 +894,15 @@ pub mod types {
         pub odata_type: ::std::option::Option<::std::string::String>,
     }
     /// A page of workspaces.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+    )]
     pub struct WorkspaceCollectionResponse {
         /// The OData context URL.
         #[serde(

@@ -80,6 +80,22 @@ macro_rules! open_enum {
             }
         }
 
+        impl ::schemars::JsonSchema for $name {
+            fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                ::std::borrow::Cow::Borrowed(stringify!($name))
+            }
+
+            /// A string: one of the documented members, or any other string (the enum is open).
+            fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+                ::schemars::json_schema!({
+                    "anyOf": [
+                        { "type": "string", "enum": [$($wire),*] },
+                        { "type": "string", "description": "A value added to the API after this client was generated." }
+                    ]
+                })
+            }
+        }
+
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 ::std::string::String::deserialize(deserializer).map(Self::from)
