@@ -70,7 +70,50 @@ pub fn run(args: &[String]) -> Result<(), String> {
             started.elapsed()
         );
     }
+    let (baseline, label) = match committed_output(&root) {
+        Some(text) => (text, "the last committed version"),
+        None => (current, "the previous file"),
+    };
+    print_summary(&baseline, &fresh, label);
     Ok(())
+}
+
+/// `generated.rs` as committed at `HEAD`, if git can tell.
+fn committed_output(root: &Path) -> Option<String> {
+    let output = Command::new("git")
+        .args(["show", &format!("HEAD:{OUTPUT_PATH}")])
+        .current_dir(root)
+        .output()
+        .ok()?;
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).replace("\r\n", "\n"))
+}
+
+/// Prints what changed in the generated surface, each change marked breaking or additive.
+fn print_summary(baseline: &str, fresh: &str, label: &str) {
+    let (Ok(old), Ok(new)) = (
+        copilot_spec::surface::parse(baseline),
+        copilot_spec::surface::parse(fresh),
+    ) else {
+        println!("surface summary: {label} does not parse; nothing to compare");
+        return;
+    };
+    let changes = copilot_spec::surface::changes(&old, &new);
+    if changes.is_empty() {
+        println!("surface: no change since {label}");
+        return;
+    }
+    let breaking = changes.iter().filter(|c| c.breaking).count();
+    println!(
+        "surface changes since {label}: {} ({breaking} breaking, {} additive)",
+        changes.len(),
+        changes.len() - breaking
+    );
+    for change in &changes {
+        println!("  {change}");
+    }
 }
 
 /// Generates the complete file contents (header included) for the workspace at `root`.
