@@ -4,29 +4,12 @@
 
 use std::fmt::Write as _;
 
+use copilot_spec::surface::compact_tokens;
 use quote::ToTokens;
 use syn::{ImplItem, Item, TraitItem, Visibility};
 
 fn tokens(t: impl ToTokens) -> String {
-    let mut s = t.to_token_stream().to_string();
-    for (from, to) in [
-        (" < ", "<"),
-        ("< ", "<"),
-        (" <", "<"),
-        (" >", ">"),
-        ("& '", "&'"),
-        ("& ", "&"),
-        (" ,", ","),
-        (" : ", ": "),
-        (":: ", "::"),
-        (" ::", "::"),
-        ("( ", "("),
-        (" )", ")"),
-        (" (", "("),
-    ] {
-        s = s.replace(from, to);
-    }
-    s
+    compact_tokens(t).replace(" (", "(")
 }
 
 fn public(v: &Visibility) -> bool {

@@ -77,8 +77,8 @@ pub struct EnumDef {
     pub members: Vec<(String, String)>,
 }
 
-/// Tokens as compact, readable Rust (`Option<&'a str>`, `Vec<Session>`).
-pub fn render_tokens(tokens: impl ToTokens) -> String {
+/// Tokens as compact Rust: `Option<&'a str>` rather than `Option < & 'a str >`.
+pub fn compact_tokens(tokens: impl ToTokens) -> String {
     let mut s = tokens.to_token_stream().to_string();
     for (from, to) in [
         (" < ", "<"),
@@ -91,6 +91,19 @@ pub fn render_tokens(tokens: impl ToTokens) -> String {
         (" : ", ": "),
         (":: ", "::"),
         (" ::", "::"),
+        ("( ", "("),
+        (" )", ")"),
+    ] {
+        s = s.replace(from, to);
+    }
+    s
+}
+
+/// [`compact_tokens`] with the generated code's absolute paths shortened (`Option<String>`,
+/// `DateTime<Utc>`, `Session`).
+pub fn render_tokens(tokens: impl ToTokens) -> String {
+    let mut s = compact_tokens(tokens);
+    for (from, to) in [
         ("::std::option::", ""),
         ("::std::string::", ""),
         ("::std::vec::", ""),
