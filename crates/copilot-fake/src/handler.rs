@@ -640,20 +640,8 @@ impl State {
             }
             Route::CreateSession { ws } => {
                 query(Accepts::Nothing, &SESSION)?;
-                let body = json_body(req)?;
-                check_odata_type(&body, "session")?;
-                allowed_members(&body, &["@odata.type", "displayName"])?;
-                let name = match body.get("displayName") {
-                    Some(Value::String(s)) => s.clone(),
-                    Some(_) => {
-                        return Err(GraphError::bad_request("'displayName' must be a string."));
-                    }
-                    None => {
-                        return Err(GraphError::bad_request(
-                            "The property 'displayName' is required.",
-                        ));
-                    }
-                };
+                let body = request_body(req, "session", &["@odata.type", "displayName"])?;
+                let name = required_string(&body, "displayName")?;
                 let now = self.clock.now();
                 let id = self.ids.next();
                 let w = workspace_mut(&mut store, ws)?;
@@ -677,9 +665,7 @@ impl State {
             }
             Route::UpdateSession { ws, session } => {
                 query(Accepts::Nothing, &SESSION)?;
-                let body = json_body(req)?;
-                check_odata_type(&body, "session")?;
-                allowed_members(&body, &["@odata.type", "displayName"])?;
+                let body = request_body(req, "session", &["@odata.type", "displayName"])?;
                 let name = match body.get("displayName") {
                     None => None,
                     Some(Value::String(s)) => Some(Some(s.clone())),
@@ -691,10 +677,7 @@ impl State {
                     }
                 };
                 let now = self.clock.now();
-                let w = workspace_mut(&mut store, ws)?;
-                let s = w
-                    .session_mut(session)
-                    .ok_or_else(|| GraphError::not_found("session", session))?;
+                let s = find_session_mut(&mut store, ws, session)?;
                 if let Some(name) = name {
                     s.display_name = name;
                     s.modified = now;
@@ -718,9 +701,7 @@ impl State {
             }
             Route::CreatePrompt { ws, session } => {
                 query(Accepts::Nothing, &PROMPT)?;
-                let body = json_body(req)?;
-                check_odata_type(&body, "prompt")?;
-                allowed_members(&body, &["@odata.type", "type", "content"])?;
+                let body = request_body(req, "prompt", &["@odata.type", "type", "content"])?;
                 let kind = match body.get("type") {
                     Some(Value::String(t)) if t == "prompt" => t.clone(),
                     Some(Value::String(t)) if PROMPT_TYPES.contains(&t.as_str()) => {
@@ -738,21 +719,10 @@ impl State {
                         return Err(GraphError::bad_request("The property 'type' is required."));
                     }
                 };
-                let content = match body.get("content") {
-                    Some(Value::String(c)) => c.clone(),
-                    Some(_) => return Err(GraphError::bad_request("'content' must be a string.")),
-                    None => {
-                        return Err(GraphError::bad_request(
-                            "The property 'content' is required.",
-                        ));
-                    }
-                };
+                let content = required_string(&body, "content")?;
                 let now = self.clock.now();
                 let id = self.ids.next();
-                let w = workspace_mut(&mut store, ws)?;
-                let s = w
-                    .session_mut(session)
-                    .ok_or_else(|| GraphError::not_found("session", session))?;
+                let s = find_session_mut(&mut store, ws, session)?;
                 s.prompts.push(Prompt {
                     id,
                     kind,
@@ -812,15 +782,10 @@ impl State {
                 prompt,
             } => {
                 query(Accepts::Nothing, &EVALUATION)?;
-                let body = json_body(req)?;
-                check_odata_type(&body, "evaluation")?;
-                allowed_members(&body, &["@odata.type"])?;
+                request_body(req, "evaluation", &["@odata.type"])?;
                 let now = self.clock.now();
                 let id = self.ids.next();
-                let w = workspace_mut(&mut store, ws)?;
-                let s = w
-                    .session_mut(session)
-                    .ok_or_else(|| GraphError::not_found("session", session))?;
+                let s = find_session_mut(&mut store, ws, session)?;
                 let p = s
                     .prompt_mut(prompt)
                     .ok_or_else(|| GraphError::not_found("prompt", prompt))?;
@@ -929,6 +894,37 @@ fn find_prompt<'s>(
     find_session(store, ws, session)?
         .prompt(prompt)
         .ok_or_else(|| GraphError::not_found("prompt", prompt))
+}
+
+fn find_session_mut<'s>(
+    store: &'s mut Store,
+    ws: &str,
+    session: &str,
+) -> Result<&'s mut Session, GraphError> {
+    workspace_mut(store, ws)?
+        .session_mut(session)
+        .ok_or_else(|| GraphError::not_found("session", session))
+}
+
+/// A POST/PATCH body: JSON object, matching `@odata.type`, only the members the request type has.
+fn request_body(req: &Incoming<'_>, kind: &str, members: &[&str]) -> Result<Value, GraphError> {
+    let body = json_body(req)?;
+    check_odata_type(&body, kind)?;
+    allowed_members(&body, members)?;
+    Ok(body)
+}
+
+/// A member that must be present and a string.
+fn required_string(body: &Value, name: &str) -> Result<String, GraphError> {
+    match body.get(name) {
+        Some(Value::String(s)) => Ok(s.clone()),
+        Some(_) => Err(GraphError::bad_request(format!(
+            "'{name}' must be a string."
+        ))),
+        None => Err(GraphError::bad_request(format!(
+            "The property '{name}' is required."
+        ))),
+    }
 }
 
 fn json_body(req: &Incoming<'_>) -> Result<Value, GraphError> {
