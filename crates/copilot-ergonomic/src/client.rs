@@ -14,7 +14,9 @@ use crate::auth::{AccessToken, BoxError, FnProvider, SharedProvider, StaticToken
 use crate::error::{Error, excerpt};
 use crate::evaluations::WaitOptions;
 use crate::paging::List;
-use crate::pipeline::{CallContext, Pipeline, api_error, transport_error};
+use crate::pipeline::{
+    CallContext, Pipeline, api_error, api_error_parsed, same_origin, transport_error,
+};
 use crate::retry::RetryPolicy;
 use crate::workspaces::WorkspaceClient;
 
@@ -199,11 +201,7 @@ impl CopilotBuilder {
                     .connect_timeout(self.connect_timeout)
                     .redirect(reqwest::redirect::Policy::custom(move |attempt| {
                         // Follow only to the same origin; never hand the token to another host.
-                        let same = attempt.url().host_str() == origin.host_str()
-                            && attempt.url().scheme() == origin.scheme()
-                            && attempt.url().port_or_known_default()
-                                == origin.port_or_known_default();
-                        if same && attempt.previous().len() < 5 {
+                        if same_origin(attempt.url(), &origin) && attempt.previous().len() < 5 {
                             attempt.follow()
                         } else {
                             attempt.stop()
@@ -281,10 +279,8 @@ pub(crate) async fn map_error(e: copilot_api::Error<ODataError>, ctx: &CallConte
     }
     match e {
         E::ErrorResponse(value) => {
-            let status = value.status();
-            let headers = value.headers().clone();
-            let body = serde_json::to_vec(&value.into_inner()).unwrap_or_default();
-            api_error(status, &headers, &body, ctx)
+            let (status, headers) = (value.status(), value.headers().clone());
+            api_error_parsed(status, &headers, Some(value.into_inner()), &[], ctx)
         }
         E::InvalidResponsePayload(body, source) => match ctx.last_response() {
             Some((status, headers)) if !status.is_success() => {

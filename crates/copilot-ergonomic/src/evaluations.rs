@@ -7,7 +7,7 @@
 
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike as _, Utc};
 use copilot_api::types::{self, EvaluationResultType as ResultType, EvaluationState as State};
 
 use crate::client::{Copilot, run};
@@ -123,7 +123,7 @@ impl Answer {
 
 /// A timestamp, or `None` for Graph's "not yet" sentinel `0001-01-01T00:00:00Z`.
 pub fn real_time(t: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
-    t.filter(|t| t.timestamp() > DateTime::<Utc>::UNIX_EPOCH.timestamp() - 62_000_000_000)
+    t.filter(|t| t.year() > 1)
 }
 
 /// The outcome, if `evaluation` is finished (see openapi/README.md for the lifecycle decision).

@@ -93,16 +93,9 @@ impl std::fmt::Debug for Pipeline {
 static CLIENT_REQUEST_ID: HeaderName = HeaderName::from_static("client-request-id");
 
 impl Pipeline {
-    /// Whether `url` is on the configured Graph origin (scheme, host and port).
-    fn same_origin(&self, url: &Url) -> bool {
-        url.scheme() == self.base.scheme()
-            && url.host_str() == self.base.host_str()
-            && url.port_or_known_default() == self.base.port_or_known_default()
-    }
-
     /// Adds `client-request-id`, `User-Agent` and `Authorization` (only for the Graph origin).
     async fn prepare_request(&self, request: &mut Request, ctx: &CallContext) -> Result<(), Error> {
-        if !self.same_origin(request.url()) {
+        if !same_origin(request.url(), &self.base) {
             let mut url = request.url().clone();
             url.set_query(None);
             return Err(Error::ForeignHost {
@@ -288,6 +281,13 @@ fn url_template(url: &Url) -> String {
     out
 }
 
+/// Whether two URLs share scheme, host and port: the only place a token may go.
+pub(crate) fn same_origin(a: &Url, b: &Url) -> bool {
+    a.scheme() == b.scheme()
+        && a.host_str() == b.host_str()
+        && a.port_or_known_default() == b.port_or_known_default()
+}
+
 fn header(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get(name)
@@ -302,7 +302,23 @@ pub(crate) fn api_error(
     body: &[u8],
     ctx: &CallContext,
 ) -> Error {
-    let parsed: Option<copilot_api::types::ODataError> = serde_json::from_slice(body).ok();
+    api_error_parsed(
+        status,
+        headers,
+        serde_json::from_slice(body).ok(),
+        body,
+        ctx,
+    )
+}
+
+/// Like [`api_error`], for a body progenitor already decoded (`body` is used only without one).
+pub(crate) fn api_error_parsed(
+    status: StatusCode,
+    headers: &HeaderMap,
+    parsed: Option<copilot_api::types::ODataError>,
+    body: &[u8],
+    ctx: &CallContext,
+) -> Error {
     let retry_after =
         header(headers, "retry-after").and_then(|v| parse_retry_after(&v, SystemTime::now()));
     let (code, message, target, inner) = match parsed {
