@@ -66,8 +66,8 @@ impl SessionUpdate {
     /// The body that renames a session.
     pub fn rename(display_name: impl Into<String>) -> Self {
         Self {
-            odata_type: SESSION_ODATA_TYPE.to_string(),
             display_name: Some(display_name.into()),
+            ..Self::default()
         }
     }
 }
@@ -80,5 +80,23 @@ impl PromptCreate {
             content: content.into(),
             type_: PromptType::Prompt,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The constructors send the `@odata.type` the spec declares as the default.
+    #[test]
+    fn constructors_use_the_spec_defaults() {
+        let from_spec: SessionCreate =
+            serde_json::from_value(serde_json::json!({"displayName": "x"})).unwrap();
+        assert_eq!(SessionCreate::new("x"), from_spec);
+        let from_spec: PromptCreate =
+            serde_json::from_value(serde_json::json!({"type": "prompt", "content": "q"})).unwrap();
+        assert_eq!(PromptCreate::new("q"), from_spec);
+        let rename = SessionUpdate::rename("y");
+        assert_eq!(rename.odata_type, SESSION_ODATA_TYPE);
     }
 }

@@ -20,7 +20,7 @@ use serde_json::Value;
 pub use validate::{Direction, Validator};
 
 /// The spec's text, as checked in.
-pub const SPEC_YAML: &str = include_str!("../../../openapi/copilot.yaml");
+const SPEC_YAML: &str = include_str!("../../../openapi/copilot.yaml");
 
 /// The spec as JSON, parsed once.
 pub fn spec() -> &'static Value {
@@ -52,12 +52,6 @@ pub struct Operation<'a> {
 }
 
 impl<'a> Operation<'a> {
-    /// The schema of the JSON request body, if any.
-    pub fn request_schema(&self) -> Option<&'a Value> {
-        self.object
-            .pointer("/requestBody/content/application~1json/schema")
-    }
-
     /// The declared success status (the first 2xx key) and its JSON schema.
     pub fn success(&self) -> Option<(u16, &'a Value)> {
         let responses = self.object.get("responses")?.as_object()?;
@@ -70,20 +64,6 @@ impl<'a> Operation<'a> {
                 .pointer("/content/application~1json/schema")
                 .map(|schema| (status, schema))
         })
-    }
-
-    /// The names of the query parameters the operation declares (e.g. `$top`).
-    pub fn query_parameters(&self, spec: &'a Value) -> Vec<&'a str> {
-        let validator = Validator::new(spec);
-        self.object
-            .get("parameters")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(|p| validator.resolve(p))
-            .filter(|p| p.get("in").and_then(Value::as_str) == Some("query"))
-            .filter_map(|p| p.get("name").and_then(Value::as_str))
-            .collect()
     }
 }
 
