@@ -141,12 +141,7 @@ async fn when_retries_run_out_the_error_is_typed_and_complete() {
     let config = FakeConfig::new()
         .fault(FaultRule::new(Fault::status_retry_after(429, "0")).on("listSessions"));
     let (server, copilot) = fake(config).await;
-    let err = copilot
-        .workspace("default")
-        .sessions()
-        .try_collect::<Vec<_>>()
-        .await
-        .unwrap_err();
+    let err = sessions_error(&copilot).await;
     assert_eq!(server.requests().len(), 4, "1 + 3 retries");
     assert!(err.is_throttled());
     assert_eq!(err.code(), Some("TooManyRequests"));
@@ -157,7 +152,7 @@ async fn when_retries_run_out_the_error_is_typed_and_complete() {
         "{err}"
     );
 
-    let (server, copilot) =
+    let (server, _) =
         fake(FakeConfig::new().fault(FaultRule::new(Fault::status(503)).on("listSessions"))).await;
     let copilot_no_retry = fast(
         Copilot::builder()
@@ -167,14 +162,8 @@ async fn when_retries_run_out_the_error_is_typed_and_complete() {
     .retry(RetryPolicy::none())
     .build()
     .unwrap();
-    let err = copilot_no_retry
-        .workspace("default")
-        .sessions()
-        .try_collect::<Vec<_>>()
-        .await
-        .unwrap_err();
+    let err = sessions_error(&copilot_no_retry).await;
     assert_eq!((err.status(), server.requests().len()), (Some(503), 1));
-    drop(copilot);
 }
 
 #[tokio::test]
@@ -186,7 +175,7 @@ async fn a_retry_after_beyond_the_cap_is_not_waited_for() {
     ));
     let (server, copilot) = fake(config).await;
     let started = Instant::now();
-    let err = count_sessions_err(&copilot).await;
+    let err = sessions_error(&copilot).await;
     assert!(started.elapsed() < Duration::from_secs(5));
     assert_eq!(
         (err.status(), err.retry_after()),
@@ -195,20 +184,11 @@ async fn a_retry_after_beyond_the_cap_is_not_waited_for() {
     assert_eq!(server.requests().len(), 1);
 }
 
-async fn count_sessions_err(copilot: &Copilot) -> Error {
-    copilot
-        .workspace("default")
-        .sessions()
-        .try_collect::<Vec<_>>()
-        .await
-        .unwrap_err()
-}
-
 #[tokio::test]
 async fn broken_bodies_become_typed_errors_with_excerpts() {
     let (_server, copilot) =
         fake(FakeConfig::new().fault(on("listSessions", 1..=1, Fault::TruncatedBody))).await;
-    match count_sessions_err(&copilot).await {
+    match sessions_error(&copilot).await {
         Error::Decode {
             status,
             body_excerpt,
@@ -225,7 +205,7 @@ async fn broken_bodies_become_typed_errors_with_excerpts() {
     let config =
         FakeConfig::new().fault(FaultRule::new(Fault::HtmlPage { status: 502 }).on("listSessions"));
     let (server, copilot) = fake(config).await;
-    let err = count_sessions_err(&copilot).await;
+    let err = sessions_error(&copilot).await;
     assert_eq!((err.status(), err.code()), (Some(502), None));
     assert!(err.to_string().contains("<!DOCTYPE html>"), "{err}");
     assert_eq!(server.requests().len(), 1, "502 is not retried");
@@ -250,12 +230,7 @@ async fn a_slow_response_past_the_timeout_is_a_timeout_error() {
         .retry(RetryPolicy::none())
         .build()
         .unwrap();
-    let err = copilot
-        .workspace("default")
-        .sessions()
-        .try_collect::<Vec<_>>()
-        .await
-        .unwrap_err();
+    let err = sessions_error(&copilot).await;
     assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
     assert!(err.is_retryable());
 }

@@ -107,12 +107,7 @@ async fn the_token_never_follows_a_next_link_to_another_host() {
     let other_port = json!({"value": [], "@odata.nextLink": format!("http://127.0.0.1:{}/beta/x", foreign.port)});
     let home = Scripted::start("127.0.0.1", vec![Reply::json(200, other_port)]).await;
     let copilot = client(&home.base_url);
-    let err = copilot
-        .workspace("default")
-        .sessions()
-        .try_collect::<Vec<_>>()
-        .await
-        .unwrap_err();
+    let err = sessions_error(&copilot).await;
     assert!(matches!(err, Error::ForeignHost { .. }), "{err:?}");
 }
 
@@ -130,12 +125,7 @@ async fn a_next_link_loop_is_an_error_not_an_endless_stream() {
         ));
     }
     let copilot = client(&server.base_url);
-    let err = copilot
-        .workspace("default")
-        .sessions()
-        .try_collect::<Vec<_>>()
-        .await
-        .unwrap_err();
+    let err = sessions_error(&copilot).await;
     assert!(
         matches!(err, Error::Protocol(ref m) if m.contains("same nextLink")),
         "{err:?}"

@@ -31,6 +31,17 @@ pub fn client(base_url: &str) -> Copilot {
         .unwrap()
 }
 
+/// The error of listing the default workspace's sessions (the test expects one).
+pub async fn sessions_error(copilot: &Copilot) -> copilot_ergonomic::Error {
+    use futures::TryStreamExt as _;
+    copilot
+        .workspace("default")
+        .sessions()
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap_err()
+}
+
 pub async fn fake(config: FakeConfig) -> (FakeServer, Copilot) {
     let server = FakeServer::start_with(config.token(TOKEN)).await.unwrap();
     let copilot = fast(
