@@ -1,48 +1,22 @@
 //! The wire guard: the exact request each of the 12 operations sends (request line, headers
-//! with secrets and the port redacted, body), captured by a raw loopback socket.
+//! with secrets and the port redacted, body), captured raw by `copilot_fake::ScriptedServer`.
 //!
 //! What it pins: literal `$` in OData query names, no `api-version` header, JSON bodies with
 //! `@odata.type`, percent-encoded path ids.
 
-use std::sync::{Arc, Mutex};
-
 use copilot_api::{Client, bearer_headers, types};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
+use copilot_fake::{Reply, ScriptedServer};
 
 /// A loopback server that records each request and answers with a fixed status and body.
 struct Capture {
-    base_url: String,
-    requests: Arc<Mutex<Vec<String>>>,
+    server: ScriptedServer,
 }
 
 impl Capture {
     async fn start(status: u16, body: &'static str) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let sink = Arc::clone(&requests);
-        tokio::spawn(async move {
-            loop {
-                let Ok((mut socket, _)) = listener.accept().await else {
-                    return;
-                };
-                let raw = read_request(&mut socket).await;
-                let text = String::from_utf8_lossy(&raw)
-                    .replace(&format!(":{port}"), ":[port]")
-                    .replace("\r\n", "\n");
-                sink.lock().unwrap().push(redact(&text));
-                let reply = format!(
-                    "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                let _ = socket.write_all(reply.as_bytes()).await;
-            }
-        });
-        Self {
-            base_url: format!("http://127.0.0.1:{port}/beta"),
-            requests,
-        }
+        let server = ScriptedServer::start("127.0.0.1").await.unwrap();
+        server.otherwise(Reply::new(status, body).with_header("content-type", "application/json"));
+        Self { server }
     }
 
     fn client(&self) -> Client {
@@ -50,35 +24,16 @@ impl Capture {
             .default_headers(bearer_headers("secret-token").unwrap())
             .build()
             .unwrap();
-        Client::new_with_client(&self.base_url, http, copilot_api::Hooks::default())
+        Client::new_with_client(self.server.base_url(), http, copilot_api::Hooks::default())
     }
 
     fn only_request(&self) -> String {
-        let requests = self.requests.lock().unwrap();
+        let requests = self.server.requests();
         assert_eq!(requests.len(), 1, "{requests:?}");
-        requests[0].clone()
-    }
-}
-
-async fn read_request(socket: &mut tokio::net::TcpStream) -> Vec<u8> {
-    let mut raw = Vec::new();
-    let mut buf = [0u8; 4096];
-    loop {
-        let n = socket.read(&mut buf).await.unwrap();
-        if n == 0 {
-            return raw;
-        }
-        raw.extend_from_slice(&buf[..n]);
-        if let Some(end) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&raw[..end]).to_lowercase();
-            let length: usize = head
-                .lines()
-                .find_map(|l| l.strip_prefix("content-length: "))
-                .map_or(0, |v| v.trim().parse().unwrap());
-            if raw.len() >= end + 4 + length {
-                return raw;
-            }
-        }
+        let text = requests[0]
+            .replace(&format!(":{}", self.server.port()), ":[port]")
+            .replace("\r\n", "\n");
+        redact(&text)
     }
 }
 

@@ -98,17 +98,13 @@ async fn dropping_the_wait_cancels_polling() {
 
 #[tokio::test]
 async fn a_204_answer_to_rename_reads_the_session_back() {
-    let server = Scripted::start("127.0.0.1", vec![]).await;
-    server.push(Reply {
-        status: 204,
-        headers: vec![],
-        body: String::new(),
-    });
+    let server = scripted("127.0.0.1", vec![]).await;
+    server.push(Reply::new(204, ""));
     server.push(Reply::json(
         200,
-        json!({"id": "s1", "displayName": "new name"}),
+        &json!({"id": "s1", "displayName": "new name"}),
     ));
-    let copilot = client(&server.base_url);
+    let copilot = client(server.base_url());
     let session = copilot
         .workspace("default")
         .session("s1")
@@ -125,16 +121,16 @@ async fn a_204_answer_to_rename_reads_the_session_back() {
 
 #[tokio::test]
 async fn unknown_enum_values_and_extra_fields_do_not_fail_a_response() {
-    let server = Scripted::start("127.0.0.1", vec![]).await;
+    let server = scripted("127.0.0.1", vec![]).await;
     server.push(Reply::json(
         200,
-        json!({
+        &json!({
             "id": "e1", "state": "archived", "isCancelled": false, "brandNewField": {"x": 1},
             "result": {"content": "done\n", "type": "success", "previewState": "experimental"},
             "createdDateTime": "2025-10-22T20:12:57.8667119Z", "completedDateTime": null
         }),
     ));
-    let copilot = client(&server.base_url);
+    let copilot = client(server.base_url());
     let evaluation = copilot
         .workspace("default")
         .session("s")

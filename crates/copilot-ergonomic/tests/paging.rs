@@ -87,10 +87,10 @@ async fn a_saved_next_link_resumes_the_listing() {
 
 #[tokio::test]
 async fn the_token_never_follows_a_next_link_to_another_host() {
-    let foreign = Scripted::start("127.0.0.2", vec![Reply::json(200, json!({"value": []}))]).await;
-    let page = json!({"value": [{"id": "1"}], "@odata.nextLink": format!("{}/security/securityCopilot/workspaces/default/sessions?$skiptoken=x", foreign.base_url)});
-    let home = Scripted::start("127.0.0.1", vec![Reply::json(200, page)]).await;
-    let copilot = client(&home.base_url);
+    let foreign = scripted("127.0.0.2", vec![Reply::json(200, &json!({"value": []}))]).await;
+    let page = json!({"value": [{"id": "1"}], "@odata.nextLink": format!("{}/security/securityCopilot/workspaces/default/sessions?$skiptoken=x", foreign.base_url())});
+    let home = scripted("127.0.0.1", vec![Reply::json(200, &page)]).await;
+    let copilot = client(home.base_url());
     let mut sessions = copilot.workspace("default").sessions();
     assert_eq!(
         sessions.try_next().await.unwrap().unwrap().id.as_deref(),
@@ -104,27 +104,27 @@ async fn the_token_never_follows_a_next_link_to_another_host() {
         "nothing may reach the foreign host"
     );
     // Another port on the same host is another origin too.
-    let other_port = json!({"value": [], "@odata.nextLink": format!("http://127.0.0.1:{}/beta/x", foreign.port)});
-    let home = Scripted::start("127.0.0.1", vec![Reply::json(200, other_port)]).await;
-    let copilot = client(&home.base_url);
+    let other_port = json!({"value": [], "@odata.nextLink": format!("http://127.0.0.1:{}/beta/x", foreign.port())});
+    let home = scripted("127.0.0.1", vec![Reply::json(200, &other_port)]).await;
+    let copilot = client(home.base_url());
     let err = sessions_error(&copilot).await;
     assert!(matches!(err, Error::ForeignHost { .. }), "{err:?}");
 }
 
 #[tokio::test]
 async fn a_next_link_loop_is_an_error_not_an_endless_stream() {
-    let server = Scripted::start("127.0.0.1", vec![]).await;
+    let server = scripted("127.0.0.1", vec![]).await;
     let self_link = format!(
         "{}/security/securityCopilot/workspaces/default/sessions?$skiptoken=same",
-        server.base_url
+        server.base_url()
     );
     for _ in 0..3 {
         server.push(Reply::json(
             200,
-            json!({"value": [], "@odata.nextLink": self_link}),
+            &json!({"value": [], "@odata.nextLink": self_link}),
         ));
     }
-    let copilot = client(&server.base_url);
+    let copilot = client(server.base_url());
     let err = sessions_error(&copilot).await;
     assert!(
         matches!(err, Error::Protocol(ref m) if m.contains("same nextLink")),

@@ -59,18 +59,14 @@ fn plain_http_to_a_remote_host_is_refused_at_build() {
 
 #[tokio::test]
 async fn a_redirect_to_another_host_is_not_followed_with_the_token() {
-    let foreign = Scripted::start("127.0.0.2", vec![Reply::json(200, json!({"value": []}))]).await;
-    let location = format!("{}/security/securityCopilot/workspaces", foreign.base_url);
-    let home = Scripted::start(
+    let foreign = scripted("127.0.0.2", vec![Reply::json(200, &json!({"value": []}))]).await;
+    let location = format!("{}/security/securityCopilot/workspaces", foreign.base_url());
+    let home = scripted(
         "127.0.0.1",
-        vec![Reply {
-            status: 302,
-            headers: vec![("location", location)],
-            body: String::new(),
-        }],
+        vec![Reply::new(302, "").with_header("location", location)],
     )
     .await;
-    let copilot = client(&home.base_url);
+    let copilot = client(home.base_url());
     let err = copilot
         .workspaces()
         .try_collect::<Vec<_>>()

@@ -25,6 +25,7 @@ mod faults;
 mod handler;
 mod ids;
 mod odata;
+mod scripted;
 mod server;
 mod store;
 
@@ -38,6 +39,7 @@ pub use clock::Clock;
 pub use config::{FakeConfig, Phases, PluginEntry, Script};
 pub use faults::{Fault, FaultRule};
 pub use handler::RecordedRequest;
+pub use scripted::{Reply, ScriptedServer};
 
 /// A running fake server. Dropping it stops the server.
 pub struct FakeServer {
