@@ -87,12 +87,15 @@ mod sealed {
 
 use sealed::Fetch;
 
+/// `listed!(Item, Collection, operation, Scope::Variant { ids } => [("kind", id), ...])`: the
+/// item type's collection and how its first page is fetched (ids checked, OData options appended
+/// in the generated method's order).
 macro_rules! listed {
-    ($item:ty, $collection:ty, $op:literal, |$c:ident, $scope:ident, $o:ident| $first:expr) => {
+    ($item:ty, $collection:ty, $op:ident, $scope:pat => [$(($kind:literal, $id:ident)),*]) => {
         impl Listed for $item {}
         impl Fetch for $item {
             type Collection = $collection;
-            const OPERATION: &'static str = $op;
+            const OPERATION: &'static str = stringify!($op);
             fn split(collection: $collection) -> Page<Self> {
                 Page {
                     items: collection.value,
@@ -101,134 +104,45 @@ macro_rules! listed {
                 }
             }
             fn first<'a>(
-                $c: &'a Copilot,
-                $scope: &'a Scope,
-                $o: &'a ListOptions,
+                copilot: &'a Copilot,
+                scope: &'a Scope,
+                o: &'a ListOptions,
             ) -> BoxFuture<'a, Result<$collection, Error>> {
-                Box::pin(async move { $first })
+                Box::pin(async move {
+                    let $scope = scope else {
+                        return Err(Error::Protocol("a list was built for another collection".into()));
+                    };
+                    $(let $id = checked($kind, $id)?;)*
+                    run(copilot.api().$op(
+                        $($id,)*
+                        o.count,
+                        o.filter.as_deref(),
+                        o.orderby.as_deref(),
+                        o.select.as_deref(),
+                        o.skip,
+                        o.top,
+                    ))
+                    .await
+                })
             }
         }
     };
 }
 
-fn wrong_scope() -> Error {
-    Error::Protocol("a list was built for another collection".into())
-}
-
-listed!(
-    types::Workspace,
-    types::WorkspaceCollectionResponse,
-    "list_workspaces",
-    |c, s, o| {
-        let Scope::Workspaces = s else {
-            return Err(wrong_scope());
-        };
-        run(c.api().list_workspaces(
-            o.count,
-            o.filter.as_deref(),
-            o.orderby.as_deref(),
-            o.select.as_deref(),
-            o.skip,
-            o.top,
-        ))
-        .await
-    }
-);
-listed!(
-    types::Plugin,
-    types::PluginCollectionResponse,
-    "list_plugins",
-    |c, s, o| {
-        let Scope::Plugins { ws } = s else {
-            return Err(wrong_scope());
-        };
-        let ws = checked("workspace", ws)?;
-        run(c.api().list_plugins(
-            ws,
-            o.count,
-            o.filter.as_deref(),
-            o.orderby.as_deref(),
-            o.select.as_deref(),
-            o.skip,
-            o.top,
-        ))
-        .await
-    }
-);
-listed!(
-    types::Session,
-    types::SessionCollectionResponse,
-    "list_sessions",
-    |c, s, o| {
-        let Scope::Sessions { ws } = s else {
-            return Err(wrong_scope());
-        };
-        let ws = checked("workspace", ws)?;
-        run(c.api().list_sessions(
-            ws,
-            o.count,
-            o.filter.as_deref(),
-            o.orderby.as_deref(),
-            o.select.as_deref(),
-            o.skip,
-            o.top,
-        ))
-        .await
-    }
-);
+listed!(types::Workspace, types::WorkspaceCollectionResponse, list_workspaces, Scope::Workspaces => []);
+listed!(types::Plugin, types::PluginCollectionResponse, list_plugins, Scope::Plugins { ws } => [("workspace", ws)]);
+listed!(types::Session, types::SessionCollectionResponse, list_sessions, Scope::Sessions { ws } => [("workspace", ws)]);
 listed!(
     types::Prompt,
     types::PromptCollectionResponse,
-    "list_prompts",
-    |c, s, o| {
-        let Scope::Prompts { ws, session } = s else {
-            return Err(wrong_scope());
-        };
-        let (ws, session) = (checked("workspace", ws)?, checked("session", session)?);
-        run(c.api().list_prompts(
-            ws,
-            session,
-            o.count,
-            o.filter.as_deref(),
-            o.orderby.as_deref(),
-            o.select.as_deref(),
-            o.skip,
-            o.top,
-        ))
-        .await
-    }
+    list_prompts,
+    Scope::Prompts { ws, session } => [("workspace", ws), ("session", session)]
 );
 listed!(
     types::Evaluation,
     types::EvaluationCollectionResponse,
-    "list_evaluations",
-    |c, s, o| {
-        let Scope::Evaluations {
-            ws,
-            session,
-            prompt,
-        } = s
-        else {
-            return Err(wrong_scope());
-        };
-        let (ws, session, prompt) = (
-            checked("workspace", ws)?,
-            checked("session", session)?,
-            checked("prompt", prompt)?,
-        );
-        run(c.api().list_evaluations(
-            ws,
-            session,
-            prompt,
-            o.count,
-            o.filter.as_deref(),
-            o.orderby.as_deref(),
-            o.select.as_deref(),
-            o.skip,
-            o.top,
-        ))
-        .await
-    }
+    list_evaluations,
+    Scope::Evaluations { ws, session, prompt } => [("workspace", ws), ("session", session), ("prompt", prompt)]
 );
 
 type BoxStream<T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send>>;
