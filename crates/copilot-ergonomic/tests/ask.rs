@@ -87,8 +87,12 @@ async fn dropping_the_wait_cancels_polling() {
     let ws = copilot.workspace("default");
     let waiting = tokio::time::timeout(Duration::from_millis(100), ws.ask("never finishes")).await;
     assert!(waiting.is_err(), "still waiting when dropped");
+    // A poll already on the wire at the drop may still reach the server; let it land first.
+    // Polls run every 20 ms at most, so 200 ms of continued polling would add about ten.
+    tokio::time::sleep(Duration::from_millis(100)).await;
     let before = server.requests().len();
-    tokio::time::sleep(Duration::from_millis(150)).await;
+    assert!(before >= 5, "it was polling before the drop ({before} requests)");
+    tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(
         server.requests().len(),
         before,
