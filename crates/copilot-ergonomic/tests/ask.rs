@@ -91,7 +91,10 @@ async fn dropping_the_wait_cancels_polling() {
     // Polls run every 20 ms at most, so 200 ms of continued polling would add about ten.
     tokio::time::sleep(Duration::from_millis(100)).await;
     let before = server.requests().len();
-    assert!(before >= 5, "it was polling before the drop ({before} requests)");
+    assert!(
+        before >= 5,
+        "it was polling before the drop ({before} requests)"
+    );
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(
         server.requests().len(),
