@@ -3,6 +3,7 @@
 //! Run bare `cargo xtask` for the list. Every task is plain Rust so that it runs the same on
 //! every machine with the project's stable toolchain.
 
+mod docs_check;
 mod generate;
 mod spec;
 
@@ -16,6 +17,10 @@ tasks:
       Regenerate crates/copilot-api/src/generated.rs from openapi/copilot.yaml.
       --check   regenerate in memory and fail with a diff if the checked-in file differs
       -v        print the whole diff (default: the first 200 lines)
+  docs-check <DOCS_DIR> [--format text|json] [--spec PATH]
+      Compare Microsoft Graph docs pages (api-reference/beta/{api,resources}) of the Security
+      Copilot namespace with the spec and list what the spec must change.
+      Exit 0: they agree; 1: drift found; 2: unreadable input (file and line named).
   help
       Print this list.
 ";
@@ -28,6 +33,7 @@ fn main() -> ExitCode {
     };
     let result = match task.as_str() {
         "generate" => generate::run(rest),
+        "docs-check" => return docs_check::run(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())

@@ -1,0 +1,864 @@
+//! Compares what the docs state ([`Docs`]) with the spec and turns every difference into one
+//! actionable finding: drift (the spec must change) or a doc problem (the docs are wrong in a
+//! way the spec must not follow, such as a payload that is not JSON).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use copilot_spec::{Direction, Operation, Validator};
+use serde_json::Value;
+
+use super::docs::{ApiPage, At, DocType, Docs, ExampleKind, Property, Resource};
+
+/// One item of the report.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    /// `resource session`, `endpoint GET /… (getSession)`.
+    pub group: String,
+    /// A stable machine name for the kind of item (`property-missing`, `enum-member-missing`, …).
+    pub kind: &'static str,
+    /// What to do, in words.
+    pub message: String,
+    /// Where the docs say it (`None` for what no page documents).
+    pub at: Option<At>,
+}
+
+/// The findings of one run.
+#[derive(Debug, Default)]
+pub struct Findings {
+    pub drift: Vec<Finding>,
+    pub problems: Vec<Finding>,
+}
+
+/// Compares `docs` with `spec`.
+pub fn compare(docs: &Docs, spec: &Value) -> Findings {
+    let mut check = Check {
+        spec: SpecView::new(spec),
+        out: Findings::default(),
+        enums: BTreeMap::new(),
+    };
+    let mut documented = BTreeSet::new();
+    for page in &docs.apis {
+        if let Some(op) = check.api_page(page) {
+            documented.insert(op);
+        }
+    }
+    for op in check.spec.ops.clone() {
+        if !documented.contains(op.id) {
+            check.drift(
+                endpoint_group(&op),
+                "operation-undocumented",
+                format!("remove operation `{}`: no page documents it", op.id),
+                None,
+            );
+        }
+    }
+    for resource in &docs.resources {
+        check.resource(resource);
+    }
+    check.enums();
+    let mut out = check.out;
+    for list in [&mut out.drift, &mut out.problems] {
+        list.sort_by(|a, b| (&a.group, &a.at, &a.message).cmp(&(&b.group, &b.at, &b.message)));
+        list.dedup_by(|a, b| a.group == b.group && a.message == b.message);
+    }
+    out
+}
+
+struct Check<'a> {
+    spec: SpecView<'a>,
+    out: Findings,
+    /// Enum name (lower case) → the docs' spelling, members, first place and group.
+    enums: BTreeMap<String, DocumentedEnum>,
+}
+
+struct DocumentedEnum {
+    name: String,
+    members: Vec<String>,
+    at: At,
+    group: String,
+}
+
+fn endpoint_group(op: &Operation<'_>) -> String {
+    format!("endpoint {} {} ({})", op.method, op.path, op.id)
+}
+
+impl<'a> Check<'a> {
+    fn drift(
+        &mut self,
+        group: String,
+        kind: &'static str,
+        message: String,
+        at: impl Into<Option<At>>,
+    ) {
+        self.out.drift.push(Finding {
+            group,
+            kind,
+            message,
+            at: at.into(),
+        });
+    }
+
+    fn problem(
+        &mut self,
+        group: String,
+        kind: &'static str,
+        message: String,
+        at: impl Into<Option<At>>,
+    ) {
+        self.out.problems.push(Finding {
+            group,
+            kind,
+            message,
+            at: at.into(),
+        });
+    }
+
+    /// Checks one API page; returns the operationId it documents, if the spec has it.
+    fn api_page(&mut self, page: &ApiPage) -> Option<&'a str> {
+        let mut documented = None;
+        for (method, path, at) in &page.endpoints {
+            match self.spec.operation(method, path) {
+                Some(op) => documented = documented.or(Some(op)),
+                None => self.drift(
+                    format!("endpoint {method} {path} (not in the spec)"),
+                    "operation-missing",
+                    format!("add operation `{method} {path}` (\"{}\")", page.title),
+                    at.clone(),
+                ),
+            }
+        }
+        let op = documented?;
+        let group = endpoint_group(&op);
+        let page_at = page.endpoints[0].2.clone();
+
+        // Query options.
+        let (options, at) = page.query.clone().unwrap_or((Vec::new(), page_at.clone()));
+        let (all, documented_in_spec) = self.spec.query_options(&op);
+        for option in &options {
+            if !all.contains(option) {
+                self.drift(
+                    group.clone(),
+                    "query-option-missing",
+                    format!("add query option `{option}` to `{}`", op.id),
+                    at.clone(),
+                );
+            }
+        }
+        for option in documented_in_spec {
+            if !options.contains(&option) {
+                self.drift(
+                    group.clone(),
+                    "query-option-undocumented",
+                    format!(
+                        "query option `{option}` of `{}` is not on its page: remove it or mark it `x-copilot-documented: false`",
+                        op.id
+                    ),
+                    at.clone(),
+                );
+            }
+        }
+
+        // Success status.
+        let spec_codes = self.spec.success_codes(&op);
+        let docs_codes: BTreeSet<u16> = page.statuses.iter().map(|(c, _)| *c).collect();
+        let status_differs = !docs_codes.is_empty() && docs_codes != spec_codes;
+        if status_differs {
+            self.drift(
+                group.clone(),
+                "status-differs",
+                format!(
+                    "change the success status of `{}` from {} to {}",
+                    op.id,
+                    codes(&spec_codes),
+                    codes(&docs_codes)
+                ),
+                page.statuses[0].1.clone(),
+            );
+        }
+
+        // Request body properties.
+        if let Some(body) = &page.body {
+            self.request_body(&op, &group, body, &page_at);
+        }
+
+        // Examples.
+        let mut current = Some(op.clone());
+        for example in &page.examples {
+            match &example.kind {
+                ExampleKind::Request { method, url } => {
+                    current = self.spec.operation(method, url);
+                    if current.is_none() {
+                        self.drift(
+                            group.clone(),
+                            "example-unmatched",
+                            format!(
+                                "request example `{}` calls `{method} {url}`, which matches no operation",
+                                example.name
+                            ),
+                            example.at.clone(),
+                        );
+                        continue;
+                    }
+                    if let Some(op) = current.clone() {
+                        let schema = op
+                            .object
+                            .pointer("/requestBody/content/application~1json/schema");
+                        self.example(
+                            &group,
+                            example,
+                            "request",
+                            schema,
+                            Direction::Request,
+                            false,
+                        );
+                    }
+                }
+                ExampleKind::Response { status } => {
+                    let Some(op) = current.clone() else {
+                        continue;
+                    };
+                    match self.spec.response_schema(&op, *status) {
+                        Some(schema) => {
+                            let collection = self.spec.is_collection(schema);
+                            self.example(
+                                &group,
+                                example,
+                                "response",
+                                Some(schema),
+                                Direction::Response,
+                                collection,
+                            );
+                        }
+                        None if !status_differs => self.drift(
+                            group.clone(),
+                            "status-differs",
+                            format!(
+                                "response example `{}` has status {status}, which `{}` does not declare",
+                                example.name, op.id
+                            ),
+                            example.at.clone(),
+                        ),
+                        None => {}
+                    }
+                }
+            }
+        }
+        Some(op.id)
+    }
+
+    fn request_body(&mut self, op: &Operation<'a>, group: &str, body: &[Property], at: &At) {
+        let Some(schema) = op
+            .object
+            .pointer("/requestBody/content/application~1json/schema")
+        else {
+            if !body.is_empty() {
+                self.drift(
+                    group.to_string(),
+                    "request-body-missing",
+                    format!("add a request body to `{}`", op.id),
+                    at.clone(),
+                );
+            }
+            return;
+        };
+        let name = self.spec.name_of(schema);
+        let target = format!("the request body of `{}` ({name})", op.id);
+        let required = self.spec.required(schema);
+        self.properties(group, &target, schema, body, at);
+        for property in body {
+            if property.required && !required.contains(&property.name) {
+                self.drift(
+                    group.to_string(),
+                    "property-required",
+                    format!("mark property `{}` of {target} required", property.name),
+                    property.at.clone(),
+                );
+            }
+        }
+    }
+
+    fn resource(&mut self, resource: &Resource) {
+        let group = format!("resource {}", resource.name);
+        let Some((name, schema)) = self.spec.resource(&resource.name) else {
+            self.drift(
+                group,
+                "resource-missing",
+                format!("add a schema for resource `{}`", resource.name),
+                resource.at.clone(),
+            );
+            return;
+        };
+        let target = format!("`{}` ({name})", resource.name);
+        self.properties(&group, &target, schema, &resource.properties, &resource.at);
+
+        let table: BTreeSet<&str> = resource
+            .properties
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect();
+        for (key, at) in &resource.json_keys {
+            if !table.contains(key.as_str()) {
+                self.problem(
+                    group.clone(),
+                    "json-representation",
+                    format!("the JSON representation lists `{key}`, the property table does not"),
+                    at.clone(),
+                );
+            }
+        }
+        if !resource.json_keys.is_empty() {
+            let keys: BTreeSet<&str> = resource.json_keys.iter().map(|(k, _)| k.as_str()).collect();
+            for property in &resource.properties {
+                if !keys.contains(property.name.as_str()) {
+                    self.problem(
+                        group.clone(),
+                        "json-representation",
+                        format!(
+                            "the property table lists `{}`, the JSON representation does not",
+                            property.name
+                        ),
+                        property.at.clone(),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Compares a property table with the properties of `schema` (`target` names it in messages).
+    fn properties(
+        &mut self,
+        group: &str,
+        target: &str,
+        schema: &'a Value,
+        documented: &[Property],
+        at: &At,
+    ) {
+        let spec_properties = self.spec.properties(schema);
+        for property in documented {
+            if !property.members.is_empty()
+                && let DocType::Named(name) = &property.ty
+            {
+                self.enums
+                    .entry(name.to_ascii_lowercase())
+                    .and_modify(|e| {
+                        for m in &property.members {
+                            if !e.members.contains(m) {
+                                e.members.push(m.clone());
+                            }
+                        }
+                    })
+                    .or_insert_with(|| DocumentedEnum {
+                        name: name.clone(),
+                        members: property.members.clone(),
+                        at: property.at.clone(),
+                        group: group.to_string(),
+                    });
+            }
+            let Some((_, spec_property)) =
+                spec_properties.iter().find(|(n, _)| *n == property.name)
+            else {
+                let nullable = match (&property.ty, property.nullable) {
+                    (DocType::Collection(_), _) => String::new(),
+                    (_, Some(false)) => ", not nullable".into(),
+                    _ => ", nullable".into(),
+                };
+                self.drift(
+                    group.to_string(),
+                    "property-missing",
+                    format!(
+                        "add property `{}` ({}{nullable}) to {target}",
+                        property.name, property.ty
+                    ),
+                    property.at.clone(),
+                );
+                continue;
+            };
+            let spec_type = self.spec.doc_type(spec_property);
+            if !spec_type.same_as(&property.ty) {
+                self.drift(
+                    group.to_string(),
+                    "property-type",
+                    format!(
+                        "change the type of property `{}` of {target} from {spec_type} to {}",
+                        property.name, property.ty
+                    ),
+                    property.at.clone(),
+                );
+            }
+            if let Some(nullable) = property.nullable
+                && nullable != self.spec.nullable(spec_property)
+            {
+                let word = if nullable { "nullable" } else { "not nullable" };
+                self.drift(
+                    group.to_string(),
+                    "property-nullability",
+                    format!("make property `{}` of {target} {word}", property.name),
+                    property.at.clone(),
+                );
+            }
+        }
+        for (name, _) in spec_properties {
+            if !documented.iter().any(|p| p.name == name) {
+                self.drift(
+                    group.to_string(),
+                    "property-extra",
+                    format!("remove property `{name}` from {target}: the docs do not list it"),
+                    at.clone(),
+                );
+            }
+        }
+    }
+
+    fn enums(&mut self) {
+        for documented in std::mem::take(&mut self.enums).into_values() {
+            let DocumentedEnum {
+                name,
+                members,
+                at,
+                group,
+            } = documented;
+            let Some((schema_name, spec_members)) = self.spec.enumeration(&name) else {
+                self.drift(
+                    group,
+                    "enum-missing",
+                    format!(
+                        "add enum `{name}` with members {}",
+                        members
+                            .iter()
+                            .map(|m| format!("`{m}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    at,
+                );
+                continue;
+            };
+            for member in &members {
+                if !spec_members.contains(member) {
+                    self.drift(
+                        group.clone(),
+                        "enum-member-missing",
+                        format!("add member `{member}` to enum `{name}` ({schema_name})"),
+                        at.clone(),
+                    );
+                }
+            }
+            for member in &spec_members {
+                if !members.contains(member) {
+                    self.drift(
+                        group.clone(),
+                        "enum-member-extra",
+                        format!(
+                            "remove member `{member}` from enum `{name}` ({schema_name}): the docs do not list it"
+                        ),
+                        at.clone(),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Parses and validates one example payload.
+    fn example(
+        &mut self,
+        group: &str,
+        example: &super::docs::Example,
+        what: &str,
+        schema: Option<&Value>,
+        direction: Direction,
+        collection: bool,
+    ) {
+        let Some((text, first_line)) = &example.body else {
+            return;
+        };
+        let value: Value = match serde_json::from_str(text) {
+            Ok(value) => value,
+            Err(e) => {
+                let at = At {
+                    file: example.at.file.clone(),
+                    line: first_line + e.line().saturating_sub(1),
+                };
+                let reason = e.to_string();
+                let reason = reason.split(" at line").next().unwrap_or(&reason);
+                self.problem(
+                    group.to_string(),
+                    "example-not-json",
+                    format!(
+                        "{what} example `{}` is not valid JSON ({reason}, column {})",
+                        example.name,
+                        e.column()
+                    ),
+                    at,
+                );
+                return;
+            }
+        };
+        let Some(schema) = schema else {
+            return;
+        };
+        if collection && value.is_object() && value.get("value").is_none() {
+            self.problem(
+                group.to_string(),
+                "list-example-is-entity",
+                format!(
+                    "{what} example `{}` of a list is a single entity (no `value` array)",
+                    example.name
+                ),
+                example.at.clone(),
+            );
+            return;
+        }
+        let errors = self.spec.validator.validate(schema, &value, direction);
+        if !errors.is_empty() {
+            self.drift(
+                group.to_string(),
+                "example-invalid",
+                format!(
+                    "{what} example `{}` does not validate against {}: {}",
+                    example.name,
+                    self.spec.name_of(schema),
+                    errors.join("; ")
+                ),
+                example.at.clone(),
+            );
+        }
+    }
+}
+
+fn codes(codes: &BTreeSet<u16>) -> String {
+    if codes.is_empty() {
+        return "none".into();
+    }
+    codes
+        .iter()
+        .map(u16::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Read access to the parts of the spec the check compares.
+struct SpecView<'a> {
+    spec: &'a Value,
+    validator: Validator<'a>,
+    ops: Vec<Operation<'a>>,
+    /// Schemas used as request bodies (never matched to a resource page).
+    request_schemas: BTreeSet<String>,
+}
+
+impl<'a> SpecView<'a> {
+    fn new(spec: &'a Value) -> Self {
+        let ops = copilot_spec::operations(spec);
+        let request_schemas = ops
+            .iter()
+            .filter_map(|op| {
+                op.object
+                    .pointer("/requestBody/content/application~1json/schema/$ref")?
+                    .as_str()
+            })
+            .map(|r| r.rsplit('/').next().unwrap_or(r).to_string())
+            .collect();
+        Self {
+            spec,
+            validator: Validator::new(spec),
+            ops,
+            request_schemas,
+        }
+    }
+
+    fn schemas(&self) -> impl Iterator<Item = (&'a String, &'a Value)> {
+        self.spec
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+    }
+
+    /// The operation answering `method` at `path` (a docs template or an example URL).
+    fn operation(&self, method: &str, path: &str) -> Option<Operation<'a>> {
+        let docs = segments(path);
+        self.ops
+            .iter()
+            .find(|op| {
+                op.method == method && {
+                    let spec = segments(op.path);
+                    spec.len() == docs.len()
+                        && spec.iter().zip(&docs).all(|(s, d)| {
+                            if s.starts_with('{') {
+                                !d.is_empty()
+                            } else {
+                                !d.starts_with('{') && s.eq_ignore_ascii_case(d)
+                            }
+                        })
+                }
+            })
+            .cloned()
+    }
+
+    /// All query option names of `op`, and those the docs are expected to list.
+    fn query_options(&self, op: &Operation<'a>) -> (BTreeSet<String>, BTreeSet<String>) {
+        let mut all = BTreeSet::new();
+        let mut documented = BTreeSet::new();
+        let path_level = self.spec.pointer(&format!(
+            "/paths/{}/parameters",
+            op.path.replace('~', "~0").replace('/', "~1")
+        ));
+        let parameters = op.object.get("parameters").into_iter().chain(path_level);
+        for parameter in parameters.filter_map(Value::as_array).flatten() {
+            let Some(parameter) = self.validator.resolve(parameter) else {
+                continue;
+            };
+            if parameter.get("in").and_then(Value::as_str) != Some("query") {
+                continue;
+            }
+            let Some(name) = parameter.get("name").and_then(Value::as_str) else {
+                continue;
+            };
+            all.insert(name.to_string());
+            if parameter
+                .get("x-copilot-documented")
+                .and_then(Value::as_bool)
+                != Some(false)
+            {
+                documented.insert(name.to_string());
+            }
+        }
+        (all, documented)
+    }
+
+    fn success_codes(&self, op: &Operation<'a>) -> BTreeSet<u16> {
+        op.object
+            .get("responses")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .filter_map(|(code, _)| code.parse().ok())
+            .filter(|code| (200..300).contains(code))
+            .collect()
+    }
+
+    /// The JSON schema of `op`'s response with `status` (exact code or `4XX`-style range).
+    fn response_schema(&self, op: &Operation<'a>, status: u16) -> Option<&'a Value> {
+        let responses = op.object.get("responses")?;
+        let response = responses
+            .get(status.to_string())
+            .or_else(|| responses.get(format!("{}XX", status / 100)))?;
+        self.validator
+            .resolve(response)?
+            .pointer("/content/application~1json/schema")
+    }
+
+    fn is_collection(&self, schema: &'a Value) -> bool {
+        self.validator
+            .resolve(schema)
+            .and_then(|s| s.pointer("/properties/value/type"))
+            .and_then(Value::as_str)
+            == Some("array")
+    }
+
+    /// The component name of a `$ref` schema (or `inline schema`).
+    fn name_of(&self, schema: &Value) -> String {
+        schema
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.rsplit('/').next())
+            .unwrap_or("the inline schema")
+            .to_string()
+    }
+
+    /// The component documented by the resource page of `name` (matched by `x-odata-type`).
+    fn resource(&self, name: &str) -> Option<(&'a str, &'a Value)> {
+        let suffix = format!(".{}", name.to_ascii_lowercase());
+        let candidates = || {
+            self.schemas()
+                .filter(|(n, _)| !self.request_schemas.contains(n.as_str()))
+        };
+        candidates()
+            .find(|(_, s)| {
+                s.get("x-odata-type")
+                    .and_then(Value::as_str)
+                    .is_some_and(|t| t.to_ascii_lowercase().ends_with(&suffix))
+            })
+            .or_else(|| candidates().find(|(n, _)| n.eq_ignore_ascii_case(name)))
+            .map(|(n, s)| (n.as_str(), s))
+    }
+
+    /// The members of the enum schema called `name` (any case).
+    fn enumeration(&self, name: &str) -> Option<(&'a str, Vec<String>)> {
+        let (schema_name, schema) = self.schemas().find(|(n, _)| n.eq_ignore_ascii_case(name))?;
+        let members = schema.get("enum")?.as_array()?;
+        Some((
+            schema_name.as_str(),
+            members
+                .iter()
+                .filter_map(|m| m.as_str().map(str::to_string))
+                .collect(),
+        ))
+    }
+
+    /// The properties of `schema` (following `$ref` and `allOf`), without `@odata` annotations.
+    fn properties(&self, schema: &'a Value) -> Vec<(&'a str, &'a Value)> {
+        let mut out = Vec::new();
+        let Some(schema) = self.validator.resolve(schema) else {
+            return out;
+        };
+        for part in schema
+            .get("allOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            out.extend(self.properties(part));
+        }
+        for (name, property) in schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            if !name.starts_with('@') {
+                out.push((name.as_str(), property));
+            }
+        }
+        out
+    }
+
+    fn required(&self, schema: &'a Value) -> Vec<String> {
+        self.validator
+            .resolve(schema)
+            .and_then(|s| s.get("required"))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r.as_str().map(str::to_string))
+            .collect()
+    }
+
+    fn nullable(&self, property: &Value) -> bool {
+        property.get("nullable").and_then(Value::as_bool) == Some(true)
+    }
+
+    /// A property schema in the docs' vocabulary.
+    fn doc_type(&self, property: &Value) -> DocType {
+        let reference = property.get("$ref").or_else(|| {
+            property
+                .get("allOf")?
+                .as_array()
+                .filter(|parts| parts.len() == 1)?
+                .first()?
+                .get("$ref")
+        });
+        if let Some(name) = reference
+            .and_then(Value::as_str)
+            .and_then(|r| r.rsplit('/').next())
+        {
+            let mut chars = name.chars();
+            let lower_first = chars
+                .next()
+                .map(|c| c.to_ascii_lowercase().to_string() + chars.as_str())
+                .unwrap_or_default();
+            return DocType::Named(lower_first);
+        }
+        let format = property.get("format").and_then(Value::as_str);
+        let primitive = |name: &str| DocType::Primitive(name.to_string());
+        match property.get("type").and_then(Value::as_str) {
+            Some("array") => DocType::Collection(Box::new(
+                property
+                    .get("items")
+                    .map_or(primitive("unknown"), |items| self.doc_type(items)),
+            )),
+            Some("string") => primitive(match format {
+                Some("date-time") => "DateTimeOffset",
+                Some("date") => "Date",
+                Some("time") => "TimeOfDay",
+                Some("duration") => "Duration",
+                Some("uuid") => "Guid",
+                Some("byte" | "base64url" | "binary") => "Binary",
+                _ => "String",
+            }),
+            Some("boolean") => primitive("Boolean"),
+            Some("integer") => primitive(if format == Some("int64") {
+                "Int64"
+            } else {
+                "Int32"
+            }),
+            Some("number") => primitive(if format == Some("float") {
+                "Single"
+            } else {
+                "Double"
+            }),
+            Some(other) => primitive(other),
+            None => primitive("object"),
+        }
+    }
+}
+
+/// The path segments of a docs template or example URL, without host, version and query.
+fn segments(path: &str) -> Vec<&str> {
+    let path = path.split(['?', '#']).next().unwrap_or(path);
+    let path = path
+        .strip_prefix("https://graph.microsoft.com")
+        .unwrap_or(path);
+    let path = ["/beta", "/v1.0"]
+        .iter()
+        .find_map(|v| path.strip_prefix(v))
+        .unwrap_or(path);
+    path.split('/').filter(|s| !s.is_empty()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_templates_and_urls_to_operations() {
+        let spec = copilot_spec::spec();
+        let view = SpecView::new(spec);
+        let id = |m: &str, p: &str| view.operation(m, p).map(|op| op.id);
+        assert_eq!(
+            id(
+                "GET",
+                "/security/securityCopilot/workspaces/{workspaceId}/sessions/{sessionId}"
+            ),
+            Some("getSession")
+        );
+        assert_eq!(
+            id(
+                "GET",
+                "https://graph.microsoft.com/beta/security/securityCopilot/workspaces/default/sessions/abc/prompts/def/evaluations/?$top=1"
+            ),
+            Some("listEvaluations")
+        );
+        assert_eq!(
+            id(
+                "DELETE",
+                "/security/securityCopilot/workspaces/{id}/sessions/{id}"
+            ),
+            None
+        );
+        assert_eq!(
+            id(
+                "GET",
+                "/security/securityCopilot/workspaces/{workspaceId}/{x}"
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn reads_spec_types_in_the_docs_vocabulary() {
+        let view = SpecView::new(copilot_spec::spec());
+        let session = view.resource("session").unwrap();
+        assert_eq!(session.0, "Session");
+        let evaluation = view.resource("evaluation").unwrap().1;
+        let props = view.properties(evaluation);
+        let ty = |name: &str| {
+            view.doc_type(props.iter().find(|(n, _)| *n == name).unwrap().1)
+                .to_string()
+        };
+        assert_eq!(ty("executionCount"), "Int64");
+        assert_eq!(ty("result"), "evaluationResult");
+        assert_eq!(ty("runStartDateTime"), "DateTimeOffset");
+        let input = view.resource("skillInputDescriptor").unwrap().1;
+        assert_eq!(view.properties(input).len(), 6, "allOf is flattened");
+    }
+}
