@@ -265,8 +265,12 @@ impl<'a> Check<'a> {
         let target = format!("the request body of `{}` ({name})", op.id);
         let required = self.spec.required(schema);
         self.properties(group, &target, schema, body, at);
+        let known = self.spec.properties(schema);
         for property in body {
-            if property.required && !required.contains(&property.name) {
+            if property.required
+                && !required.contains(&property.name)
+                && known.iter().any(|(name, _)| *name == property.name)
+            {
                 self.drift(
                     group.to_string(),
                     "property-required",
@@ -357,11 +361,14 @@ impl<'a> Check<'a> {
             let Some((_, spec_property)) =
                 spec_properties.iter().find(|(n, _)| *n == property.name)
             else {
-                let nullable = match (&property.ty, property.nullable) {
+                let mut nullable = match (&property.ty, property.nullable) {
                     (DocType::Collection(_), _) => String::new(),
                     (_, Some(false)) => ", not nullable".into(),
                     _ => ", nullable".into(),
                 };
+                if property.required {
+                    nullable.push_str(", required");
+                }
                 self.drift(
                     group.to_string(),
                     "property-missing",
