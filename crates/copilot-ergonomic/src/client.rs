@@ -23,6 +23,9 @@ use crate::workspaces::WorkspaceClient;
 /// The Microsoft Graph beta base URL, the default.
 pub const DEFAULT_BASE_URL: &str = copilot_api::GRAPH_BETA_BASE_URL;
 
+/// Requests on the wire at once unless [`CopilotBuilder::max_concurrent_requests`] says otherwise.
+pub const DEFAULT_MAX_CONCURRENT_REQUESTS: usize = 32;
+
 /// A Security Copilot client: cheap to clone, safe to share between tasks.
 #[derive(Clone, Debug)]
 pub struct Copilot {
@@ -74,6 +77,7 @@ pub struct CopilotBuilder {
     connect_timeout: Duration,
     user_agent: Option<String>,
     wait: WaitOptions,
+    max_concurrent_requests: usize,
 }
 
 impl Default for CopilotBuilder {
@@ -87,6 +91,7 @@ impl Default for CopilotBuilder {
             connect_timeout: Duration::from_secs(10),
             user_agent: None,
             wait: WaitOptions::default(),
+            max_concurrent_requests: DEFAULT_MAX_CONCURRENT_REQUESTS,
         }
     }
 }
@@ -172,6 +177,15 @@ impl CopilotBuilder {
         self
     }
 
+    /// At most this many requests are on the wire at once (default 32); further calls wait
+    /// their turn. This also bounds the connections the client keeps, however many tasks share
+    /// it: at most twice this number (the connection pool may open a connection while another
+    /// is still being handed back), and at most this many idle ones.
+    pub fn max_concurrent_requests(mut self, n: usize) -> Self {
+        self.max_concurrent_requests = n;
+        self
+    }
+
     /// How `wait()` and `ask()` poll evaluations.
     pub fn wait_options(mut self, options: WaitOptions) -> Self {
         self.wait = options;
@@ -181,6 +195,11 @@ impl CopilotBuilder {
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Copilot, Error> {
         let base = parse_base_url(&self.base_url)?;
+        if self.max_concurrent_requests == 0 {
+            return Err(Error::Config(
+                "max_concurrent_requests must be at least 1".into(),
+            ));
+        }
         let auth = self.auth.ok_or_else(|| {
             Error::Config(
                 "no credentials: call bearer_token(), token_provider(), token_fn() or azure_credential()".into(),
@@ -197,6 +216,7 @@ impl CopilotBuilder {
             None => {
                 let origin = base.clone();
                 reqwest::Client::builder()
+                    .pool_max_idle_per_host(self.max_concurrent_requests)
                     .timeout(self.timeout)
                     .connect_timeout(self.connect_timeout)
                     .redirect(reqwest::redirect::Policy::custom(move |attempt| {
@@ -217,6 +237,7 @@ impl CopilotBuilder {
             auth,
             retry: self.retry,
             user_agent,
+            in_flight: Arc::new(tokio::sync::Semaphore::new(self.max_concurrent_requests)),
         });
         let root = base.as_str().trim_end_matches('/');
         let api = copilot_api::Client::with_transport(root, http, pipeline.clone());

@@ -16,7 +16,7 @@ mod sessions;
 mod workspaces;
 
 pub use auth::{AccessToken, BoxError, GRAPH_SCOPE, TokenFuture, TokenProvider};
-pub use client::{Copilot, CopilotBuilder, DEFAULT_BASE_URL};
+pub use client::{Copilot, CopilotBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_CONCURRENT_REQUESTS};
 pub use copilot_api::types;
 pub use error::{ApiError, Error};
 pub use evaluations::{Answer, EvaluationClient, Outcome, WaitOptions, outcome_of, real_time};

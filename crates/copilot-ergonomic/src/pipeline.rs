@@ -79,6 +79,8 @@ pub(crate) struct Pipeline {
     pub auth: SharedProvider,
     pub retry: RetryPolicy,
     pub user_agent: HeaderValue,
+    /// Requests on the wire at once (send and body read); bounds the connections opened.
+    pub in_flight: Arc<tokio::sync::Semaphore>,
 }
 
 impl std::fmt::Debug for Pipeline {
@@ -148,7 +150,7 @@ impl Pipeline {
             let mut current = request;
             loop {
                 let spare = current.try_clone();
-                let outcome = self.http.execute(current).await;
+                let outcome = self.send(current).await;
                 retry += 1;
                 let delay = match &outcome {
                     Ok(response) => {
@@ -189,6 +191,26 @@ impl Pipeline {
         }
         .instrument(span)
         .await
+    }
+
+    /// Sends one attempt and reads its whole body while holding an in-flight permit, so that no
+    /// more than `in_flight` connections are ever busy (a response whose body is still unread
+    /// keeps its connection).
+    async fn send(&self, request: Request) -> reqwest::Result<Response> {
+        let Ok(_permit) = self.in_flight.acquire().await else {
+            // The semaphore is never closed; sending without a permit is the safe fallback.
+            return self.http.execute(request).await;
+        };
+        let response = self.http.execute(request).await?;
+        let status = response.status();
+        let version = response.version();
+        let headers = response.headers().clone();
+        let body = response.bytes().await?;
+        let mut buffered = http::Response::new(body);
+        *buffered.status_mut() = status;
+        *buffered.version_mut() = version;
+        *buffered.headers_mut() = headers;
+        Ok(Response::from(buffered))
     }
 
     /// GETs an absolute URL (an `@odata.nextLink`) through the same pipeline and decodes it.

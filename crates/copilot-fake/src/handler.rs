@@ -24,6 +24,26 @@ pub(crate) struct State {
     pub store: Mutex<Store>,
     pub calls: Mutex<HashMap<&'static str, u64>>,
     pub journal: Mutex<VecDeque<RecordedRequest>>,
+    pub connections: Connections,
+}
+
+/// Connection counters (see `FakeServer::connections`).
+#[derive(Debug, Default)]
+pub(crate) struct Connections {
+    pub accepted: std::sync::atomic::AtomicUsize,
+    pub open: std::sync::atomic::AtomicUsize,
+    pub peak: std::sync::atomic::AtomicUsize,
+}
+
+/// How many connections the server has seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectionStats {
+    /// Connections accepted since the start.
+    pub accepted: usize,
+    /// Connections open now.
+    pub open: usize,
+    /// The most connections that were open at the same time.
+    pub peak: usize,
 }
 
 /// How many requests [`State::journal`] keeps (the oldest are dropped).
@@ -374,6 +394,7 @@ impl State {
             store: Mutex::new(Store::new(&config.workspaces)),
             calls: Mutex::new(HashMap::new()),
             journal: Mutex::new(VecDeque::new()),
+            connections: Connections::default(),
             ids,
             config,
         }

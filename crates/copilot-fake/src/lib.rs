@@ -38,7 +38,7 @@ use tokio::sync::watch;
 pub use clock::Clock;
 pub use config::{FakeConfig, Phases, PluginEntry, Script};
 pub use faults::{Fault, FaultRule};
-pub use handler::RecordedRequest;
+pub use handler::{ConnectionStats, RecordedRequest};
 pub use scripted::{Reply, ScriptedServer};
 
 /// A running fake server. Dropping it stops the server.
@@ -96,6 +96,16 @@ impl FakeServer {
     pub fn requests(&self) -> Vec<RecordedRequest> {
         let journal = self.state.journal.lock().unwrap_or_else(|p| p.into_inner());
         journal.iter().cloned().collect()
+    }
+
+    /// How many connections were accepted, are open now, and were open at most at once.
+    pub fn connections(&self) -> ConnectionStats {
+        let counters = &self.state.connections;
+        ConnectionStats {
+            accepted: counters.accepted.load(std::sync::atomic::Ordering::Relaxed),
+            open: counters.open.load(std::sync::atomic::Ordering::Relaxed),
+            peak: counters.peak.load(std::sync::atomic::Ordering::Relaxed),
+        }
     }
 
     /// Returns the requests received so far and forgets them.

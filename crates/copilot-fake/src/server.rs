@@ -6,6 +6,7 @@
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
@@ -36,7 +37,12 @@ pub(crate) async fn serve(
         };
         let state = Arc::clone(&state);
         let mut shutdown = shutdown.clone();
+        let counters = &state.connections;
+        counters.accepted.fetch_add(1, Ordering::Relaxed);
+        let open = counters.open.fetch_add(1, Ordering::Relaxed) + 1;
+        counters.peak.fetch_max(open, Ordering::Relaxed);
         tokio::spawn(async move {
+            let _open = OpenConnection(Arc::clone(&state));
             let kill = Arc::new(Notify::new());
             let trigger = Arc::clone(&kill);
             let service = service_fn(move |req| {
@@ -50,6 +56,15 @@ pub(crate) async fn serve(
                 _ = shutdown.changed() => {}
             }
         });
+    }
+}
+
+/// Counts a connection as closed when its task ends, however it ends.
+struct OpenConnection(Arc<State>);
+
+impl Drop for OpenConnection {
+    fn drop(&mut self) {
+        self.0.connections.open.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
