@@ -3,6 +3,7 @@
 //! Run bare `cargo xtask` for the list. Every task is plain Rust so that it runs the same on
 //! every machine with the project's stable toolchain.
 
+mod bench;
 mod docs_check;
 mod generate;
 mod spec;
@@ -21,6 +22,10 @@ tasks:
       Compare Microsoft Graph docs pages (api-reference/beta/{api,resources}) of the Security
       Copilot namespace with the spec and list what the spec must change.
       Exit 0: they agree; 1: drift found; 2: unreadable input (file and line named).
+  bench [--quick]
+      Benchmarks (BENCHMARKS.md): call overhead, paging, ask latency, regeneration and
+      footprint, each a median with its ratio against a baseline run in the same session.
+      --quick   fewer rounds (under 3 minutes once built)
   help
       Print this list.
 ";
@@ -34,6 +39,7 @@ fn main() -> ExitCode {
     let result = match task.as_str() {
         "generate" => generate::run(rest),
         "docs-check" => return docs_check::run(rest),
+        "bench" => bench::run(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())

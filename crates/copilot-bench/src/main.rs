@@ -1,0 +1,102 @@
+//! `copilot-bench [--quick]`: the in-process measurements of `cargo xtask bench`, each against a
+//! hand-written reqwest + serde_json baseline run in the same process, against the same
+//! `copilot-fake` server (on its own runtime thread), alternating so that drift hits both.
+//!
+//! Prints one line per figure: `name: value unit (ratio X vs baseline)`. Progress goes to stderr.
+
+mod measure;
+mod rss;
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use copilot_ergonomic::Copilot;
+use copilot_fake::{FakeConfig, FakeServer};
+
+pub const TOKEN: &str = "bench-token";
+
+/// How much work each figure does.
+pub struct Plan {
+    pub runs: usize,
+    pub calls: usize,
+    pub sessions: usize,
+    pub page: i32,
+    pub ask_after: Duration,
+    pub asks: usize,
+}
+
+impl Plan {
+    fn new(quick: bool) -> Self {
+        if quick {
+            Plan {
+                runs: 3,
+                calls: 1_000,
+                sessions: 100_000,
+                page: 100,
+                ask_after: Duration::from_secs(2),
+                asks: 3,
+            }
+        } else {
+            Plan {
+                runs: 7,
+                calls: 3_000,
+                sessions: 100_000,
+                page: 100,
+                ask_after: Duration::from_secs(5),
+                asks: 5,
+            }
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let plan = Plan::new(quick);
+    match run(&plan) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("copilot-bench: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(plan: &Plan) -> Result<(), String> {
+    // The server gets its own runtime and thread; the measured client runs on this one.
+    let server_runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let created = plan.ask_after / 5;
+    let server = server_runtime
+        .block_on(FakeServer::start_with(
+            FakeConfig::new()
+                .token(TOKEN)
+                .max_page_size(1_000)
+                .phases(created, plan.ask_after - created)
+                .default_answer("Nothing unusual happened overnight."),
+        ))
+        .map_err(|e| format!("cannot start copilot-fake: {e}"))?;
+    let client_runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    client_runtime.block_on(async {
+        let copilot = Copilot::builder()
+            .base_url(server.base_url())
+            .bearer_token(TOKEN)
+            .build()
+            .map_err(|e| e.to_string())?;
+        let raw = reqwest::Client::new();
+        let bench = measure::Bench {
+            plan,
+            server: &server,
+            copilot: &copilot,
+            raw: &raw,
+        };
+        bench.call_overhead().await?;
+        bench.paging().await?;
+        bench.ask_latency().await
+    })
+}
