@@ -116,13 +116,16 @@ fn check_all(value: &Value) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-/// Every documented response example of the spec.
-fn examples() -> Vec<Value> {
-    copilot_spec::examples(copilot_spec::spec())
-        .into_iter()
-        .filter(|e| e.direction == copilot_spec::Direction::Response)
-        .map(|e| e.value.clone())
-        .collect()
+/// Every documented response example of the spec (collected once for all cases).
+fn examples() -> &'static [Value] {
+    static EXAMPLES: std::sync::OnceLock<Vec<Value>> = std::sync::OnceLock::new();
+    EXAMPLES.get_or_init(|| {
+        copilot_spec::examples(copilot_spec::spec())
+            .into_iter()
+            .filter(|e| e.direction == copilot_spec::Direction::Response)
+            .map(|e| e.value.clone())
+            .collect()
+    })
 }
 
 /// The JSON pointers of every node below the root, in pre-order.

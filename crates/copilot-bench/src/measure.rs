@@ -51,6 +51,22 @@ impl Bench<'_> {
         )
     }
 
+    /// The baseline's GET: reqwest with the bearer token, the body read whole and decoded.
+    async fn raw_get<T: serde::de::DeserializeOwned>(&self, url: &str) -> Result<T, String> {
+        let response = self
+            .raw
+            .get(url)
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .map_err(err)?;
+        if !response.status().is_success() {
+            return Err(format!("HTTP {}", response.status()));
+        }
+        let body = response.bytes().await.map_err(err)?;
+        serde_json::from_slice(&body).map_err(err)
+    }
+
     /// N getSession calls through copilot-ergonomic vs a reqwest + serde_json loop.
     pub async fn call_overhead(&self) -> Result<(), String> {
         let workspace = self.copilot.workspace("default");
@@ -62,20 +78,7 @@ impl Bench<'_> {
             .ok_or("no id")?;
         let url = format!("{}/sessions/{id}", self.workspace_url());
         let session = workspace.session(id);
-        let raw_call = || async {
-            let response = self
-                .raw
-                .get(&url)
-                .bearer_auth(TOKEN)
-                .send()
-                .await
-                .map_err(err)?;
-            if !response.status().is_success() {
-                return Err(format!("HTTP {}", response.status()));
-            }
-            let body = response.bytes().await.map_err(err)?;
-            serde_json::from_slice::<Session>(&body).map_err(err)
-        };
+        let raw_call = || self.raw_get::<Session>(&url);
         for _ in 0..200 {
             raw_call().await?;
             session.get().await.map_err(err)?;
@@ -112,15 +115,7 @@ impl Bench<'_> {
             let mut next = Some(first.clone());
             let mut count = 0usize;
             while let Some(url) = next {
-                let response = self
-                    .raw
-                    .get(&url)
-                    .bearer_auth(TOKEN)
-                    .send()
-                    .await
-                    .map_err(err)?;
-                let body = response.bytes().await.map_err(err)?;
-                let page: SessionCollectionResponse = serde_json::from_slice(&body).map_err(err)?;
+                let page: SessionCollectionResponse = self.raw_get(&url).await?;
                 count += page.value.len();
                 next = page.odata_next_link;
             }
@@ -297,17 +292,7 @@ impl Bench<'_> {
         loop {
             tokio::time::sleep(Duration::from_millis(100)).await;
             polls += 1.0;
-            let body = self
-                .raw
-                .get(&url)
-                .bearer_auth(TOKEN)
-                .send()
-                .await
-                .map_err(err)?
-                .bytes()
-                .await
-                .map_err(err)?;
-            let evaluation: Evaluation = serde_json::from_slice(&body).map_err(err)?;
+            let evaluation: Evaluation = self.raw_get(&url).await?;
             if evaluation.state.as_ref().map(|s| s.to_string()).as_deref() == Some("completed") {
                 return Ok((late_by(&evaluation)?, polls));
             }

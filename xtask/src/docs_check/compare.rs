@@ -78,6 +78,20 @@ struct DocumentedEnum {
     group: String,
 }
 
+fn finding(
+    group: String,
+    kind: &'static str,
+    message: String,
+    at: impl Into<Option<At>>,
+) -> Finding {
+    Finding {
+        group,
+        kind,
+        message,
+        at: at.into(),
+    }
+}
+
 fn endpoint_group(op: &Operation<'_>) -> String {
     format!("endpoint {} {} ({})", op.method, op.path, op.id)
 }
@@ -90,12 +104,7 @@ impl<'a> Check<'a> {
         message: String,
         at: impl Into<Option<At>>,
     ) {
-        self.out.drift.push(Finding {
-            group,
-            kind,
-            message,
-            at: at.into(),
-        });
+        self.out.drift.push(finding(group, kind, message, at));
     }
 
     fn problem(
@@ -105,12 +114,7 @@ impl<'a> Check<'a> {
         message: String,
         at: impl Into<Option<At>>,
     ) {
-        self.out.problems.push(Finding {
-            group,
-            kind,
-            message,
-            at: at.into(),
-        });
+        self.out.problems.push(finding(group, kind, message, at));
     }
 
     /// Checks one API page; returns the operationId it documents, if the spec has it.

@@ -106,16 +106,12 @@ pub fn check(
         line: None,
         reason: format!("cannot read the spec: {e}"),
     })?;
-    // Parsed twice: once for its line-numbered YAML errors, once as plain JSON for the check.
-    spec::parse(&spec_text, spec_shown).map_err(|reason| Unreadable {
+    // Parsed once as JSON for the check; only a broken spec is parsed again, as an OpenAPI
+    // document, for an error message with its line and column.
+    let spec = copilot_spec::parse(&spec_text).map_err(|plain| Unreadable {
         file: spec_shown.to_string(),
         line: None,
-        reason,
-    })?;
-    let spec = copilot_spec::parse(&spec_text).map_err(|reason| Unreadable {
-        file: spec_shown.to_string(),
-        line: None,
-        reason,
+        reason: spec::parse(&spec_text, spec_shown).err().unwrap_or(plain),
     })?;
 
     if !docs_dir.is_dir() {
