@@ -4,7 +4,9 @@
 //! - OData query names go out with a literal `$` (`$top=5`), not `%24top`: progenitor encodes the
 //!   `$`, and Graph is documented not to decode it in names (Microsoft's own SDKs undo it too);
 //! - progenitor's `api-version` header is removed: Graph does not define it, the version is in
-//!   the URL (`/beta`).
+//!   the URL (`/beta`);
+//! - `Prefer: include-unknown-enum-members` is added: every enum here is open, so members Graph
+//!   added after `unknownFutureValue` are welcome as themselves instead of the sentinel.
 //!
 //! Then the client's [`Transport`], if one was installed, prepares the request (auth) and
 //! executes it (retries, tracing): this is how `copilot-ergonomic` puts its pipeline under the
@@ -79,6 +81,7 @@ impl ClientHooks<Hooks> for Client {
         info: &OperationInfo,
     ) -> Result<(), Error<E>> {
         request.headers_mut().remove("api-version");
+        prefer_unknown_enum_members(request.headers_mut());
         literal_dollar_names(request.url_mut());
         if let Some(transport) = &self.inner().transport {
             transport
@@ -99,6 +102,15 @@ impl ClientHooks<Hooks> for Client {
             None => self.client().execute(request).await,
         }
     }
+}
+
+/// Adds `Prefer: include-unknown-enum-members` unless a `Prefer` header is already there.
+fn prefer_unknown_enum_members(headers: &mut reqwest::header::HeaderMap) {
+    headers
+        .entry(reqwest::header::HeaderName::from_static("prefer"))
+        .or_insert(reqwest::header::HeaderValue::from_static(
+            "include-unknown-enum-members",
+        ));
 }
 
 /// Rewrites `%24name=` to `$name=` in query parameter *names*; values keep their encoding.

@@ -1,5 +1,6 @@
 //! Where access tokens come from: a static token, an async provider asked before every request
-//! (so long jobs survive token expiry), or an Azure credential (feature `azure-identity`).
+//! (so long jobs survive token expiry), or an Azure credential (feature `azure-identity`); and
+//! what a provider is asked when the service rejects a token (a plain 401 or a claims challenge).
 
 use std::fmt;
 use std::future::Future;
@@ -38,6 +39,21 @@ impl fmt::Debug for AccessToken {
 pub trait TokenProvider: Send + Sync + 'static {
     /// The token to send now.
     fn token(&self) -> TokenFuture<'_>;
+
+    /// Asked once when the service rejected the token that was sent (HTTP 401): return a fresh
+    /// token (bypassing any cache) and the request is sent once more with it, or `None` when no
+    /// better token can be had (then the 401 is the caller's [`crate::Error`]).
+    ///
+    /// `claims` is the decoded claims JSON of a Continuous Access Evaluation challenge
+    /// (`WWW-Authenticate: Bearer error="insufficient_claims", claims="…"`): pass it to the token
+    /// request (MSAL's `claims` parameter). The default asks [`TokenProvider::token`] again for a
+    /// plain 401 and returns `None` for a claims challenge, which it cannot satisfy.
+    fn refresh<'a>(&'a self, claims: Option<&'a str>) -> Option<TokenFuture<'a>> {
+        match claims {
+            None => Some(self.token()),
+            Some(_) => None,
+        }
+    }
 }
 
 /// The same token for every request.
@@ -48,6 +64,11 @@ impl TokenProvider for StaticToken {
     fn token(&self) -> TokenFuture<'_> {
         let token = self.0.clone();
         Box::pin(async move { Ok(token) })
+    }
+
+    /// A static token cannot be refreshed.
+    fn refresh<'a>(&'a self, _claims: Option<&'a str>) -> Option<TokenFuture<'a>> {
+        None
     }
 }
 

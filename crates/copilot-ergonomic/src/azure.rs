@@ -30,4 +30,13 @@ impl TokenProvider for AzureTokenProvider {
             Ok(AccessToken::new(token.token.secret()))
         })
     }
+
+    /// azure_core's token options carry no claims yet, so a claims challenge reaches the caller
+    /// as an error ([`crate::Error::claims_challenge`]); a plain 401 asks the credential again.
+    fn refresh<'a>(&'a self, claims: Option<&'a str>) -> Option<TokenFuture<'a>> {
+        match claims {
+            None => Some(self.token()),
+            Some(_) => None,
+        }
+    }
 }

@@ -12,11 +12,12 @@ use reqwest::header::HeaderValue;
 
 use crate::auth::{AccessToken, BoxError, FnProvider, SharedProvider, StaticToken, TokenProvider};
 use crate::error::{Error, excerpt};
-use crate::evaluations::WaitOptions;
+use crate::evaluations::{EvaluationClient, WaitOptions};
 use crate::paging::List;
 use crate::pipeline::{
     CallContext, Pipeline, api_error, api_error_parsed, same_origin, transport_error,
 };
+use crate::reference::EvaluationRef;
 use crate::retry::RetryPolicy;
 use crate::workspaces::WorkspaceClient;
 
@@ -53,6 +54,12 @@ impl Copilot {
     /// Every workspace, lazily, one page at a time.
     pub fn workspaces(&self) -> List<copilot_api::types::Workspace> {
         List::new(self.clone(), crate::paging::Scope::Workspaces)
+    }
+
+    /// An evaluation by its saved reference, e.g. to wait again after a deadline or a restart:
+    /// `copilot.evaluation(&reference).wait().await`.
+    pub fn evaluation(&self, reference: &EvaluationRef) -> EvaluationClient {
+        EvaluationClient::new(self.clone(), reference.clone())
     }
 
     /// The generated low-level client, sharing this client's auth, retries and tracing.

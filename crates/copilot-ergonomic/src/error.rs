@@ -3,6 +3,8 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::reference::EvaluationRef;
+
 /// Any failure of a Security Copilot call.
 ///
 /// `Display` reads like `HTTP 404 NotFound: The session 'x' was not found. (request-id …,
@@ -50,12 +52,30 @@ pub enum Error {
     Config(String),
     /// The service broke the protocol (an undocumented success status, a nextLink loop, …).
     Protocol(String),
-    /// `wait()` reached its deadline before the evaluation finished.
+    /// `wait()` reached its deadline before the evaluation finished. The evaluation may still
+    /// finish (and be billed) on the service: resume with
+    /// [`Copilot::evaluation`](crate::Copilot::evaluation)`(reference).wait()`.
     WaitTimedOut {
         /// How long it waited.
         waited: Duration,
-        /// The last state seen.
+        /// The last state seen (`created`, `running`, …), or `unknown` if no poll succeeded.
         last_state: String,
+        /// The evaluation waited for.
+        reference: Box<EvaluationRef>,
+    },
+    /// Waiting for an existing evaluation ended with an error that polling again cannot cure
+    /// (401, 403, 404, another 4xx, a failing token provider). The accessors (`status()`,
+    /// `code()`, …) read through to `source`.
+    WaitFailed {
+        /// The evaluation waited for.
+        reference: Box<EvaluationRef>,
+        /// Why the wait ended.
+        source: Box<Error>,
+    },
+    /// [`Answer::json`](crate::Answer::json): the answer holds no JSON value.
+    AnswerNotJson {
+        /// What was wrong (no JSON, several fenced blocks, or the parse error).
+        message: String,
     },
 }
 
@@ -79,12 +99,41 @@ pub struct ApiError {
     pub date: Option<String>,
     /// `Retry-After`, parsed.
     pub retry_after: Option<Duration>,
+    /// The decoded claims JSON of a 401's claims challenge (Continuous Access Evaluation).
+    pub claims: Option<String>,
 }
 
 impl Error {
+    /// The error itself, or for [`Error::WaitFailed`] the error that ended the wait.
+    fn cause(&self) -> &Error {
+        match self {
+            Error::WaitFailed { source, .. } => source.cause(),
+            other => other,
+        }
+    }
+
+    /// The evaluation this error leaves behind: set once an evaluation exists (a wait that
+    /// timed out or failed, an `ask()` after its evaluation was created), so it can be resumed
+    /// with [`Copilot::evaluation`](crate::Copilot::evaluation).
+    pub fn evaluation_ref(&self) -> Option<&EvaluationRef> {
+        match self {
+            Error::WaitTimedOut { reference, .. } | Error::WaitFailed { reference, .. } => {
+                Some(reference)
+            }
+            _ => None,
+        }
+    }
+
+    /// The decoded claims JSON when the service refused the token with a claims challenge
+    /// (`WWW-Authenticate: Bearer error="insufficient_claims", claims="…"`) and the token
+    /// provider could not satisfy it (see [`TokenProvider::refresh`](crate::TokenProvider::refresh)).
+    pub fn claims_challenge(&self) -> Option<&str> {
+        self.api().and_then(|e| e.claims.as_deref())
+    }
+
     /// The HTTP status, for errors that have one.
     pub fn status(&self) -> Option<u16> {
-        match self {
+        match self.cause() {
             Error::Api(e) => Some(e.status),
             Error::Decode { status, .. } => Some(*status),
             _ => None,
@@ -93,7 +142,7 @@ impl Error {
 
     /// Graph's `error.code`, e.g. `NotFound`.
     pub fn code(&self) -> Option<&str> {
-        match self {
+        match self.cause() {
             Error::Api(e) => e.code.as_deref(),
             _ => None,
         }
@@ -101,7 +150,7 @@ impl Error {
 
     /// The `request-id` to quote to Microsoft support.
     pub fn request_id(&self) -> Option<&str> {
-        match self {
+        match self.cause() {
             Error::Api(e) => e.request_id.as_deref(),
             Error::Decode { request_id, .. } => request_id.as_deref(),
             _ => None,
@@ -110,7 +159,7 @@ impl Error {
 
     /// The `client-request-id` the failed call sent.
     pub fn client_request_id(&self) -> Option<&str> {
-        match self {
+        match self.cause() {
             Error::Api(e) => e.client_request_id.as_deref(),
             Error::Transport {
                 client_request_id, ..
@@ -121,7 +170,7 @@ impl Error {
 
     /// The parsed Graph error, for API errors.
     pub fn api(&self) -> Option<&ApiError> {
-        match self {
+        match self.cause() {
             Error::Api(e) => Some(e),
             _ => None,
         }
@@ -135,7 +184,36 @@ impl Error {
     /// Whether trying again later may succeed (throttling, 503/504, timeouts, transport).
     pub fn is_retryable(&self) -> bool {
         matches!(self.status(), Some(408 | 429 | 502 | 503 | 504))
-            || matches!(self, Error::Transport { .. } | Error::Timeout { .. })
+            || matches!(
+                self.cause(),
+                Error::Transport { .. } | Error::Timeout { .. }
+            )
+    }
+
+    /// Whether a create that failed this way may still have been stored by the service: the
+    /// request left but no clear answer came back (a dropped connection, a timeout, a 5xx the
+    /// retry policy does not retry, an unreadable success body).
+    pub(crate) fn outcome_unknown(&self) -> bool {
+        match self {
+            Error::Transport { source, .. } => !source
+                .downcast_ref::<reqwest::Error>()
+                .is_some_and(reqwest::Error::is_connect),
+            Error::Timeout { .. } | Error::Decode { .. } => true,
+            Error::Api(e) => e.status >= 500,
+            _ => false,
+        }
+    }
+
+    /// Whether polling again cannot change this error (it ends a wait early).
+    pub(crate) fn ends_wait(&self) -> bool {
+        match self.cause() {
+            Error::Api(e) => (400..500).contains(&e.status) && !matches!(e.status, 408 | 429),
+            Error::Auth(_)
+            | Error::ForeignHost { .. }
+            | Error::InvalidArgument(_)
+            | Error::Config(_) => true,
+            _ => false,
+        }
     }
 
     /// The `Retry-After` the server sent with the final response.
@@ -165,6 +243,12 @@ impl fmt::Display for Error {
                 if !ids.is_empty() {
                     write!(f, " ({})", ids.join(", "))?;
                 }
+                if e.claims.is_some() {
+                    write!(
+                        f,
+                        "; a claims challenge: the token lacks claims the service requires (sign in again, or give a TokenProvider whose refresh() passes the claims to the token request; azure-identity cannot pass claims yet)"
+                    )?;
+                }
                 Ok(())
             }
             Error::Decode {
@@ -186,10 +270,18 @@ impl fmt::Display for Error {
             Error::InvalidArgument(m) => write!(f, "invalid argument: {m}"),
             Error::Config(m) => write!(f, "invalid configuration: {m}"),
             Error::Protocol(m) => write!(f, "unexpected response: {m}"),
-            Error::WaitTimedOut { waited, last_state } => write!(
+            Error::WaitTimedOut {
+                waited,
+                last_state,
+                reference,
+            } => write!(
                 f,
-                "the evaluation was still `{last_state}` after waiting {waited:.1?}"
+                "the evaluation was still `{last_state}` after waiting {waited:.1?} (evaluation {reference}; it may still finish on the service: wait for it again to get the answer)"
             ),
+            Error::WaitFailed { reference, source } => {
+                write!(f, "{source} (while waiting for evaluation {reference})")
+            }
+            Error::AnswerNotJson { message } => write!(f, "the answer is not JSON: {message}"),
         }
     }
 }
@@ -200,6 +292,7 @@ impl std::error::Error for Error {
             Error::Decode { source, .. } => Some(source),
             Error::Transport { source, .. } => Some(source.as_ref()),
             Error::Auth(source) => Some(source.as_ref()),
+            Error::WaitFailed { source, .. } => Some(source.as_ref()),
             _ => None,
         }
     }
@@ -236,6 +329,7 @@ mod tests {
             client_request_id: Some("c-1".into()),
             date: None,
             retry_after: None,
+            claims: None,
         }));
         assert_eq!(
             e.to_string(),

@@ -1,5 +1,5 @@
-//! Evaluations: [`EvaluationClient::wait`] polls until a terminal state and returns an
-//! [`Answer`] with a typed [`Outcome`].
+//! Evaluations: [`EvaluationClient::wait`] polls until a terminal state, through transient
+//! faults, and returns an [`Answer`] with a typed [`Outcome`].
 //!
 //! Polling interval: a tenth of the time waited so far, at least `min_interval` and at most
 //! `max_interval`, so the answer arrives within about 10 % of the evaluation's run time with a
@@ -7,12 +7,14 @@
 
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, Datelike as _, Utc};
 use copilot_api::types::{self, EvaluationResultType as ResultType, EvaluationState as State};
 
+use crate::answer::Answer;
 use crate::client::{Copilot, run};
 use crate::error::Error;
 use crate::ids::checked;
+use crate::reference::EvaluationRef;
+use crate::request_ids::RequestIds;
 
 /// How `wait()` polls.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,6 +60,16 @@ impl WaitOptions {
             .mul_f64(self.growth.max(0.0))
             .clamp(self.min_interval, self.max_interval)
     }
+
+    /// The pause after `failures` polls failed in a row: the usual pause doubled per failure
+    /// (at most 32 times, at most a minute), or the server's `Retry-After` if longer.
+    fn backoff(&self, waited: Duration, failures: u32, retry_after: Option<Duration>) -> Duration {
+        let doubled = self
+            .pause(waited)
+            .saturating_mul(1 << failures.min(5))
+            .min(Duration::from_secs(60));
+        doubled.max(retry_after.unwrap_or_default())
+    }
 }
 
 /// How an evaluation ended.
@@ -82,48 +94,6 @@ pub enum Outcome {
     WaitingForInput,
     /// A result type this client does not know yet, as the service sent it.
     Unknown(String),
-}
-
-/// The terminal state of an evaluation.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Answer {
-    evaluation: types::Evaluation,
-    outcome: Outcome,
-}
-
-impl Answer {
-    /// The answer text (`result.content`), if any.
-    pub fn content(&self) -> Option<&str> {
-        self.evaluation
-            .result
-            .as_ref()
-            .and_then(|r| r.content.as_deref())
-    }
-
-    /// How the evaluation ended.
-    pub fn outcome(&self) -> &Outcome {
-        &self.outcome
-    }
-
-    /// Whether the outcome is [`Outcome::Success`].
-    pub fn is_success(&self) -> bool {
-        self.outcome == Outcome::Success
-    }
-
-    /// The evaluation as last read.
-    pub fn evaluation(&self) -> &types::Evaluation {
-        &self.evaluation
-    }
-
-    /// When the evaluation completed (`None` while the service reports its `0001-01-01` sentinel).
-    pub fn completed_at(&self) -> Option<DateTime<Utc>> {
-        real_time(self.evaluation.completed_date_time)
-    }
-}
-
-/// A timestamp, or `None` for Graph's "not yet" sentinel `0001-01-01T00:00:00Z`.
-pub fn real_time(t: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
-    t.filter(|t| t.year() > 1)
 }
 
 /// The outcome, if `evaluation` is finished (see openapi/README.md for the lifecycle decision).
@@ -159,40 +129,31 @@ pub fn outcome_of(evaluation: &types::Evaluation) -> Option<Outcome> {
 #[derive(Clone, Debug)]
 pub struct EvaluationClient {
     copilot: Copilot,
-    ws: String,
-    session: String,
-    prompt: String,
-    id: String,
+    reference: EvaluationRef,
 }
 
 impl EvaluationClient {
-    pub(crate) fn new(
-        copilot: Copilot,
-        ws: String,
-        session: String,
-        prompt: String,
-        id: String,
-    ) -> Self {
-        Self {
-            copilot,
-            ws,
-            session,
-            prompt,
-            id,
-        }
+    pub(crate) fn new(copilot: Copilot, reference: EvaluationRef) -> Self {
+        Self { copilot, reference }
     }
 
     /// The evaluation id.
     pub fn id(&self) -> &str {
-        &self.id
+        &self.reference.evaluation
+    }
+
+    /// The four ids of this evaluation.
+    pub fn reference(&self) -> &EvaluationRef {
+        &self.reference
     }
 
     /// Reads the evaluation once.
     pub async fn get(&self) -> Result<types::Evaluation, Error> {
-        let ws = checked("workspace", &self.ws)?;
-        let session = checked("session", &self.session)?;
-        let prompt = checked("prompt", &self.prompt)?;
-        let id = checked("evaluation", &self.id)?;
+        let r = &self.reference;
+        let ws = checked("workspace", &r.workspace)?;
+        let session = checked("session", &r.session)?;
+        let prompt = checked("prompt", &r.prompt)?;
+        let id = checked("evaluation", &r.evaluation)?;
         run(self
             .copilot
             .api()
@@ -207,25 +168,36 @@ impl EvaluationClient {
     }
 
     /// Polls until the evaluation is finished, with `options`.
+    ///
+    /// Transient failures of a poll (429, 5xx, timeouts, dropped connections, an unreadable
+    /// body), left after the per-request retries, do not end the wait: it backs off and polls
+    /// again until the deadline. Only an error that polling cannot cure (401, 403, 404, another
+    /// 4xx) ends it early, as [`Error::WaitFailed`]; the deadline ends it as
+    /// [`Error::WaitTimedOut`]. Both carry [`Error::evaluation_ref`] to resume with.
+    ///
+    /// Dropping the future stops polling; the service may still finish (and bill) the
+    /// evaluation, so keep [`EvaluationClient::reference`] to wait for it again later.
     pub async fn wait_with(&self, options: &WaitOptions) -> Result<Answer, Error> {
-        let first = self.get().await?;
-        self.poll(first, options).await
+        let (answer, ids) = RequestIds::capture(self.poll(None, options)).await;
+        answer.map(|mut a| {
+            a.request_ids = ids;
+            a
+        })
     }
 
-    pub(crate) async fn wait_from(&self, first: types::Evaluation) -> Result<Answer, Error> {
-        let options = self.copilot.inner.wait.clone();
-        self.poll(first, &options).await
-    }
-
-    async fn poll(
+    /// Polls from an evaluation just read (or created); the caller collects the request ids.
+    pub(crate) async fn poll(
         &self,
-        mut evaluation: types::Evaluation,
+        mut evaluation: Option<types::Evaluation>,
         options: &WaitOptions,
     ) -> Result<Answer, Error> {
         let started = Instant::now();
-        let mut polls = 0u32;
+        let (mut polls, mut failures) = (0u32, 0u32);
+        let mut pause = evaluation.as_ref().map(|_| options.pause(Duration::ZERO));
         loop {
-            if let Some(outcome) = outcome_of(&evaluation) {
+            if let Some(outcome) = evaluation.as_ref().and_then(outcome_of)
+                && let Some(evaluation) = evaluation.take()
+            {
                 tracing::debug!(
                     polls,
                     waited_ms = started.elapsed().as_millis() as u64,
@@ -233,22 +205,48 @@ impl EvaluationClient {
                     "evaluation finished"
                 );
                 return Ok(Answer {
+                    copilot: self.copilot.clone(),
+                    reference: self.reference.clone(),
                     evaluation,
                     outcome,
+                    request_ids: Vec::new(),
                 });
             }
             let waited = started.elapsed();
             if waited >= options.deadline {
                 let last_state = evaluation
-                    .state
                     .as_ref()
+                    .and_then(|e| e.state.as_ref())
                     .map_or("unknown".to_string(), ToString::to_string);
-                return Err(Error::WaitTimedOut { waited, last_state });
+                return Err(Error::WaitTimedOut {
+                    waited,
+                    last_state,
+                    reference: Box::new(self.reference.clone()),
+                });
             }
-            let pause = options.pause(waited).min(options.deadline - waited);
-            tokio::time::sleep(pause).await;
-            evaluation = self.get().await?;
+            if let Some(pause) = pause {
+                tokio::time::sleep(pause.min(options.deadline - waited)).await;
+            }
             polls += 1;
+            match self.get().await {
+                Ok(read) => {
+                    evaluation = Some(read);
+                    failures = 0;
+                    pause = Some(options.pause(started.elapsed()));
+                }
+                Err(error) if error.ends_wait() => {
+                    return Err(Error::WaitFailed {
+                        reference: Box::new(self.reference.clone()),
+                        source: Box::new(error),
+                    });
+                }
+                Err(error) => {
+                    failures += 1;
+                    let backoff = options.backoff(started.elapsed(), failures, error.retry_after());
+                    tracing::warn!(%error, failures, backoff_ms = backoff.as_millis() as u64, "a poll failed; polling again");
+                    pause = Some(backoff);
+                }
+            }
         }
     }
 }
@@ -323,13 +321,5 @@ mod tests {
         assert_eq!(o.pause(Duration::ZERO), Duration::from_millis(100));
         assert_eq!(o.pause(Duration::from_secs(5)), Duration::from_millis(500));
         assert_eq!(o.pause(Duration::from_secs(600)), Duration::from_secs(2));
-    }
-
-    #[test]
-    fn the_sentinel_date_reads_as_none() {
-        let e = evaluation(json!({"completedDateTime": "0001-01-01T00:00:00Z"}));
-        assert_eq!(real_time(e.completed_date_time), None);
-        let e = evaluation(json!({"completedDateTime": "2025-10-22T22:01:11.2594216Z"}));
-        assert!(real_time(e.completed_date_time).is_some());
     }
 }

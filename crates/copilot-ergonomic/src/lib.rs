@@ -1,9 +1,12 @@
 //! `copilot-ergonomic`: the everyday client for the Microsoft Graph beta Security Copilot API.
 #![doc = include_str!("../README.md")]
 
+mod answer;
+mod ask;
 mod auth;
 #[cfg(feature = "azure-identity")]
 mod azure;
+mod challenge;
 mod client;
 mod error;
 mod evaluations;
@@ -11,17 +14,22 @@ mod ids;
 mod paging;
 mod pipeline;
 mod prompts;
+mod reference;
+mod request_ids;
 mod retry;
 mod sessions;
 mod workspaces;
 
+pub use answer::{Answer, real_time};
 pub use auth::{AccessToken, BoxError, GRAPH_SCOPE, TokenFuture, TokenProvider};
 pub use client::{Copilot, CopilotBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_CONCURRENT_REQUESTS};
 pub use copilot_api::types;
 pub use error::{ApiError, Error};
-pub use evaluations::{Answer, EvaluationClient, Outcome, WaitOptions, outcome_of, real_time};
+pub use evaluations::{EvaluationClient, Outcome, WaitOptions, outcome_of};
 pub use paging::{List, ListOptions, Listed, Page};
 pub use prompts::PromptClient;
+pub use reference::EvaluationRef;
+pub use request_ids::RequestIds;
 pub use retry::RetryPolicy;
 pub use sessions::SessionClient;
 pub use workspaces::WorkspaceClient;

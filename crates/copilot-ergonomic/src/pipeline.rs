@@ -1,6 +1,8 @@
 //! The one path every request takes, generated operation or `@odata.nextLink` alike:
-//! host check → `client-request-id`, `User-Agent`, token → send → retry (429/503/504,
-//! `Retry-After`) → tracing span with method, URL template, status and resend count.
+//! host check → `client-request-id`, `User-Agent`, `Prefer`, token → send → one resend with a
+//! refreshed token after a 401 (claims challenges included) → retry (429/503/504,
+//! `Retry-After`) → tracing span with method, URL template, status and resend count → the call's
+//! [`RequestIds`] recorded.
 //!
 //! It plugs under the generated client as a [`copilot_api::Transport`]. A task-local call
 //! context carries what progenitor's error type cannot: the typed failure (e.g. the token
@@ -18,7 +20,9 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument as _;
 
 use crate::auth::SharedProvider;
+use crate::challenge::claims_challenge;
 use crate::error::{ApiError, Error, excerpt};
+use crate::request_ids::RequestIds;
 use crate::retry::{RetryPolicy, parse_retry_after};
 
 tokio::task_local! {
@@ -42,9 +46,20 @@ impl CallContext {
         })
     }
 
-    /// The context of the running call, or a fresh one (raw `api()` calls have none).
-    fn current() -> Arc<Self> {
-        CALL.try_with(Arc::clone).unwrap_or_else(|_| Self::new())
+    /// The context of the running call, or a fresh one (raw `api()` calls have none): then its
+    /// `client-request-id` is the one `request` already carries, so span and header agree.
+    fn current(request: &Request) -> Arc<Self> {
+        CALL.try_with(Arc::clone).unwrap_or_else(|_| {
+            let ctx = Self::new();
+            match header(request.headers(), CLIENT_REQUEST_ID.as_str()) {
+                Some(id) => Arc::new(Self {
+                    client_request_id: id,
+                    failure: Mutex::new(None),
+                    last: Mutex::new(None),
+                }),
+                None => ctx,
+            }
+        })
     }
 
     fn fail(&self, error: Error) {
@@ -113,16 +128,36 @@ impl Pipeline {
         if !headers.contains_key(reqwest::header::USER_AGENT) {
             headers.insert(reqwest::header::USER_AGENT, self.user_agent.clone());
         }
+        // Open enums: members added after `unknownFutureValue` come as themselves (also set by
+        // the generated client's hooks; nextLink requests need it here).
+        headers
+            .entry(reqwest::header::HeaderName::from_static("prefer"))
+            .or_insert(HeaderValue::from_static("include-unknown-enum-members"));
         let token = self.auth.token().await.map_err(Error::Auth)?;
-        let mut value =
-            HeaderValue::from_str(&format!("Bearer {}", token.secret())).map_err(|_| {
-                Error::Auth("the token contains characters not allowed in a header".into())
-            })?;
-        value.set_sensitive(true);
         request
             .headers_mut()
-            .insert(reqwest::header::AUTHORIZATION, value);
+            .insert(reqwest::header::AUTHORIZATION, authorization(&token)?);
         Ok(())
+    }
+
+    /// After a 401: asks the provider once for a better token (`claims` from a challenge) and
+    /// returns the `Authorization` value to resend with, or `None` when resending is pointless
+    /// (no better token, the provider failed, or it returned the token just refused).
+    async fn reauthorize(
+        &self,
+        sent: Option<&HeaderValue>,
+        claims: Option<&str>,
+    ) -> Option<HeaderValue> {
+        let token = match self.auth.refresh(claims)?.await {
+            Ok(token) => token,
+            Err(e) => {
+                tracing::warn!(error = %e, "the token provider could not refresh the token after a 401");
+                return None;
+            }
+        };
+        let value = authorization(&token).ok()?;
+        (claims.is_some() || sent.is_none_or(|sent| sent.as_bytes() != value.as_bytes()))
+            .then_some(value)
     }
 
     /// Sends one prepared request, retrying as the policy allows; returns the final response.
@@ -147,11 +182,27 @@ impl Pipeline {
             let started = Instant::now();
             let mut waited = Duration::ZERO;
             let mut retry = 0u32;
+            let mut reauthorized = false;
             let mut current = request;
             loop {
                 let spare = current.try_clone();
+                let sent = current.headers().get(reqwest::header::AUTHORIZATION).cloned();
                 let outcome = self.send(current).await;
                 retry += 1;
+                if let (Ok(response), Some(next), false) = (&outcome, &spare, reauthorized)
+                    && response.status() == StatusCode::UNAUTHORIZED
+                {
+                    reauthorized = true;
+                    let claims = claims_challenge(response.headers());
+                    if let Some(value) = self.reauthorize(sent.as_ref(), claims.as_deref()).await
+                        && let Some(mut next) = next.try_clone()
+                    {
+                        tracing::info!(claims_challenge = claims.is_some(), "resending once with a refreshed token after 401");
+                        next.headers_mut().insert(reqwest::header::AUTHORIZATION, value);
+                        current = next;
+                        continue;
+                    }
+                }
                 let delay = match &outcome {
                     Ok(response) => {
                         let retry_after = response
@@ -168,10 +219,18 @@ impl Pipeline {
                     span.record("http.request.resend_count", retry - 1);
                     if let Ok(response) = &outcome {
                         span.record("http.response.status_code", response.status().as_u16());
-                        if let Some(id) = response.headers().get("request-id").and_then(|v| v.to_str().ok()) {
-                            span.record("request_id", id);
+                        let request_id = header(response.headers(), "request-id");
+                        if let Some(id) = &request_id {
+                            span.record("request_id", id.as_str());
                         }
                         ctx.record(response.status(), response.headers());
+                        RequestIds {
+                            operation: operation_id(operation),
+                            status: response.status().as_u16(),
+                            request_id,
+                            client_request_id: ctx.client_request_id.clone(),
+                        }
+                        .record();
                     }
                     tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "request finished");
                     return outcome;
@@ -258,7 +317,7 @@ impl copilot_api::Transport for Pipeline {
         _operation: &'a OperationInfo,
     ) -> PrepareFuture<'a> {
         Box::pin(async move {
-            let ctx = CallContext::current();
+            let ctx = CallContext::current(request);
             match self.prepare_request(request, &ctx).await {
                 Ok(()) => Ok(()),
                 Err(error) => {
@@ -276,7 +335,7 @@ impl copilot_api::Transport for Pipeline {
         operation: &'a OperationInfo,
     ) -> TransportFuture<'a> {
         Box::pin(async move {
-            let ctx = CallContext::current();
+            let ctx = CallContext::current(&request);
             self.execute_request(request, operation.operation_id, &ctx)
                 .await
         })
@@ -298,6 +357,31 @@ fn url_template(url: &Url) -> String {
                 segment,
                 "workspaces" | "sessions" | "prompts" | "evaluations"
             );
+        }
+    }
+    out
+}
+
+/// The `Authorization` header value for `token`, marked sensitive (never logged).
+fn authorization(token: &crate::auth::AccessToken) -> Result<HeaderValue, Error> {
+    let mut value = HeaderValue::from_str(&format!("Bearer {}", token.secret()))
+        .map_err(|_| Error::Auth("the token contains characters not allowed in a header".into()))?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// The spec's operationId (`getSession`) for progenitor's method name (`get_session`).
+pub(crate) fn operation_id(method: &str) -> String {
+    let mut out = String::with_capacity(method.len());
+    let mut upper = false;
+    for c in method.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
         }
     }
     out
@@ -365,6 +449,9 @@ pub(crate) fn api_error_parsed(
         message,
         target,
         request_id: inner.request_id.or_else(|| header(headers, "request-id")),
+        claims: (status == StatusCode::UNAUTHORIZED)
+            .then(|| claims_challenge(headers))
+            .flatten(),
         client_request_id: inner
             .client_request_id
             .or_else(|| header(headers, "client-request-id"))

@@ -2,11 +2,14 @@
 
 use copilot_api::types;
 
+use crate::answer::Answer;
 use crate::client::{Copilot, run};
 use crate::error::Error;
-use crate::evaluations::{Answer, EvaluationClient};
+use crate::evaluations::EvaluationClient;
 use crate::ids::checked;
 use crate::paging::{List, Scope};
+use crate::reference::EvaluationRef;
+use crate::request_ids::RequestIds;
 
 /// A prompt, by id; cheap to clone. Nothing is sent until a method is called.
 #[derive(Clone, Debug)]
@@ -30,6 +33,10 @@ impl PromptClient {
     /// The prompt id.
     pub fn id(&self) -> &str {
         &self.id
+    }
+
+    pub(crate) fn copilot(&self) -> &Copilot {
+        &self.copilot
     }
 
     fn ids(&self) -> Result<(&str, &str, &str), Error> {
@@ -62,11 +69,17 @@ impl PromptClient {
     pub fn evaluation(&self, id: impl Into<String>) -> EvaluationClient {
         EvaluationClient::new(
             self.copilot.clone(),
-            self.ws.clone(),
-            self.session.clone(),
-            self.id.clone(),
-            id.into(),
+            EvaluationRef::new(&self.ws, &self.session, &self.id, id),
         )
+    }
+
+    /// A handle for an evaluation this prompt listed or created; an error if it has no id.
+    pub fn evaluation_of(&self, evaluation: &types::Evaluation) -> Result<EvaluationClient, Error> {
+        let id = evaluation
+            .id
+            .as_deref()
+            .ok_or_else(|| Error::Protocol("the evaluation has no id".into()))?;
+        Ok(self.evaluation(id))
     }
 
     /// Starts an evaluation (the body is `{}`); poll it with [`EvaluationClient::wait`].
@@ -81,13 +94,14 @@ impl PromptClient {
         .await
     }
 
-    /// Starts an evaluation and waits for its answer.
+    /// Starts an evaluation and waits for its answer. If the create's outcome is unknown (the
+    /// connection dropped after the request left), the prompt's evaluations are read first, so
+    /// at most one evaluation is started.
     pub async fn ask(&self) -> Result<Answer, Error> {
-        let evaluation = self.create_evaluation().await?;
-        let id = evaluation
-            .id
-            .clone()
-            .ok_or_else(|| Error::Protocol("the created evaluation has no id".into()))?;
-        self.evaluation(id).wait_from(evaluation).await
+        let (answer, ids) = RequestIds::capture(crate::ask::evaluate(self)).await;
+        answer.map(|mut a| {
+            a.request_ids = ids;
+            a
+        })
     }
 }

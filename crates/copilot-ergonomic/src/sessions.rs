@@ -2,9 +2,9 @@
 
 use copilot_api::types;
 
+use crate::answer::Answer;
 use crate::client::{Copilot, map_error, run};
 use crate::error::Error;
-use crate::evaluations::Answer;
 use crate::ids::checked;
 use crate::paging::{List, Scope};
 use crate::pipeline::CallContext;
@@ -89,12 +89,23 @@ impl SessionClient {
         run(self.copilot.api().create_prompt(ws, id, &body)).await
     }
 
-    /// Asks a question: creates the prompt, starts its evaluation and waits for the answer.
-    pub async fn ask(&self, question: impl Into<String>) -> Result<Answer, Error> {
-        let prompt = self.create_prompt(question).await?;
+    /// A handle for a prompt this session listed or created; an error if it has no id.
+    pub fn prompt_of(&self, prompt: &types::Prompt) -> Result<PromptClient, Error> {
         let id = prompt
             .id
-            .ok_or_else(|| Error::Protocol("the created prompt has no id".into()))?;
-        self.prompt(id).ask().await
+            .as_deref()
+            .ok_or_else(|| Error::Protocol("the prompt has no id".into()))?;
+        Ok(self.prompt(id))
+    }
+
+    /// Asks a question in this session (a follow-up sees the earlier prompts): creates the
+    /// prompt, starts its evaluation and waits for the answer.
+    ///
+    /// At most one prompt and one evaluation are created per call: when a create's outcome is
+    /// unknown (a dropped connection after the request left), what the service stored is read
+    /// back and used. Once the evaluation exists, every error carries
+    /// [`Error::evaluation_ref`] to resume the wait.
+    pub async fn ask(&self, question: impl Into<String>) -> Result<Answer, Error> {
+        crate::ask::ask_in(self, question.into()).await
     }
 }

@@ -2,11 +2,12 @@
 
 use copilot_api::types;
 
+use crate::answer::Answer;
 use crate::client::{Copilot, run};
 use crate::error::Error;
-use crate::evaluations::Answer;
 use crate::ids::checked;
 use crate::paging::{List, Scope};
+use crate::request_ids::RequestIds;
 use crate::sessions::SessionClient;
 
 /// A workspace, by id; cheap to clone. Nothing is sent until a method is called.
@@ -61,12 +62,34 @@ impl WorkspaceClient {
         run(self.copilot.api().create_session(ws, &body)).await
     }
 
-    /// Creates a session named after `question`, asks it, and waits for the answer.
-    pub async fn ask(&self, question: &str) -> Result<Answer, Error> {
-        let session = self.create_session(question).await?;
+    /// A handle for a session this workspace listed or created; an error if it has no id.
+    pub fn session_of(&self, session: &types::Session) -> Result<SessionClient, Error> {
         let id = session
             .id
-            .ok_or_else(|| Error::Protocol("the created session has no id".into()))?;
-        self.session(id).ask(question).await
+            .as_deref()
+            .ok_or_else(|| Error::Protocol("the session has no id".into()))?;
+        Ok(self.session(id))
+    }
+
+    /// Creates a session named after `question`, asks it, and waits for the answer; follow up
+    /// with [`Answer::session`]. See [`SessionClient::ask`] for what happens on faults.
+    pub async fn ask(&self, question: impl Into<String>) -> Result<Answer, Error> {
+        let question = question.into();
+        let (session, ids) =
+            RequestIds::capture(self.create_session(session_name(&question))).await;
+        let session = self.session_of(&session?)?;
+        let mut answer = session.ask(question).await?;
+        answer.request_ids.splice(0..0, ids);
+        Ok(answer)
+    }
+}
+
+/// A session's display name for its first question: the question's first line, at most 100
+/// characters.
+fn session_name(question: &str) -> String {
+    let line = question.trim().lines().next().unwrap_or_default();
+    match line.char_indices().nth(100) {
+        Some((end, _)) => format!("{}…", &line[..end]),
+        None => line.to_string(),
     }
 }
