@@ -130,6 +130,7 @@ pub struct FakeConfig {
     pub(crate) max_body_bytes: usize,
     pub(crate) rate_limit: Option<u32>,
     pub(crate) capacity: Option<u64>,
+    pub(crate) claims_required: Vec<String>,
 }
 
 impl Default for FakeConfig {
@@ -168,6 +169,7 @@ impl Default for FakeConfig {
             max_body_bytes: 1024 * 1024,
             rate_limit: None,
             capacity: None,
+            claims_required: Vec::new(),
         }
     }
 }
@@ -235,6 +237,16 @@ impl FakeConfig {
     /// that explains, instead of their script's outcome. Off by default.
     pub fn capacity(mut self, n_evaluations: u64) -> Self {
         self.capacity = Some(n_evaluations);
+        self
+    }
+
+    /// Treat `stale_token` as a token issued before a revocation: every request bearing it gets
+    /// the claims challenge of [`Fault::ClaimsChallenge`](crate::Fault::ClaimsChallenge) with
+    /// the default claims (`{"access_token":{"nbf":{"essential":true,"value":"1700000000"}}}`)
+    /// and is not processed. Any other accepted token passes, so a client that answers the
+    /// challenge by getting a new token succeeds. Repeatable.
+    pub fn require_claims(mut self, stale_token: impl Into<String>) -> Self {
+        self.claims_required.push(stale_token.into());
         self
     }
 

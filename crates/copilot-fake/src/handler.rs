@@ -245,6 +245,8 @@ struct GraphError {
     code: &'static str,
     message: String,
     allow: Option<&'static str>,
+    /// A `WWW-Authenticate` value other than the plain Bearer challenge.
+    challenge: Option<String>,
 }
 
 impl GraphError {
@@ -254,7 +256,20 @@ impl GraphError {
             code,
             message: message.into(),
             allow: None,
+            challenge: None,
         }
+    }
+
+    /// A 401 claims challenge asking for `claims` (JSON text).
+    fn claims_challenge(claims: &str) -> Self {
+        let mut e = Self::new(
+            StatusCode::UNAUTHORIZED,
+            "InvalidAuthenticationToken",
+            "The access token does not satisfy the claims this resource requires; acquire a \
+             new token with the claims in the WWW-Authenticate header.",
+        );
+        e.challenge = Some(challenge::insufficient_claims(claims));
+        e
     }
 
     fn bad_request(message: impl Into<String>) -> Self {
@@ -490,20 +505,10 @@ impl State {
             Some(Fault::Latency(delay)) => tokio::time::sleep(*delay).await,
             Some(Fault::DropConnection) => return Outcome::Drop,
             Some(Fault::ClaimsChallenge { claims }) => {
-                insert(
-                    &mut headers,
-                    "www-authenticate",
-                    &challenge::insufficient_claims(claims),
-                );
                 return Outcome::Respond(self.error(
                     &ctx,
                     headers,
-                    GraphError::new(
-                        StatusCode::UNAUTHORIZED,
-                        "InvalidAuthenticationToken",
-                        "The access token does not satisfy the claims this resource requires; \
-                         acquire a new token with the claims in the WWW-Authenticate header.",
-                    ),
+                    GraphError::claims_challenge(claims),
                 ));
             }
             Some(Fault::HtmlPage { status }) => {
@@ -643,6 +648,9 @@ impl State {
             Some(tokens) if !tokens.iter().any(|t| t == token) => Err(unauthorized(
                 "Access token validation failure. Invalid audience.",
             )),
+            _ if self.config.claims_required.iter().any(|t| t == token) => {
+                Err(GraphError::claims_challenge(challenge::DEFAULT_CLAIMS))
+            }
             _ => Ok(()),
         }
     }
@@ -661,8 +669,12 @@ impl State {
             }
         });
         insert(&mut headers, "content-type", JSON_CONTENT_TYPE);
-        if e.status == StatusCode::UNAUTHORIZED && !headers.contains_key("www-authenticate") {
-            insert(&mut headers, "www-authenticate", &challenge::bearer());
+        match &e.challenge {
+            Some(value) => insert(&mut headers, "www-authenticate", value),
+            None if e.status == StatusCode::UNAUTHORIZED => {
+                insert(&mut headers, "www-authenticate", &challenge::bearer());
+            }
+            None => {}
         }
         if let Some(allow) = e.allow {
             insert(&mut headers, "allow", allow);

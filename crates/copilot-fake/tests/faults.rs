@@ -331,3 +331,41 @@ async fn past_its_capacity_the_fake_completes_evaluations_with_capacity_exceeded
         "no explanation in the content: {second}"
     );
 }
+
+#[tokio::test]
+async fn a_token_that_needs_claims_is_challenged_until_the_client_gets_a_new_one() {
+    let server = FakeServer::start_with(FakeConfig::new().require_claims("stale"))
+        .await
+        .unwrap();
+    let path = format!("{WS}/sessions");
+    let r = send_as(
+        &server,
+        "POST",
+        &path,
+        Some(json!({"displayName": "x"})),
+        Some("stale"),
+    )
+    .await;
+    assert_eq!(r.status, 401, "the stale token was accepted: {}", r.text);
+    assert_eq!(r.error_code(), "InvalidAuthenticationToken");
+    let header = r.header("www-authenticate").unwrap_or_default();
+    assert!(
+        header.contains(r#"error="insufficient_claims""#) && header.contains("claims=\"eyJ"),
+        "not a claims challenge: {header}"
+    );
+    let r = send_as(
+        &server,
+        "POST",
+        &path,
+        Some(json!({"displayName": "x"})),
+        Some("fresh"),
+    )
+    .await;
+    assert_eq!(r.status, 201, "a new token must pass: {}", r.text);
+    let list = send(&server, "GET", &path, None).await.json();
+    assert_eq!(
+        list["value"].as_array().map(Vec::len),
+        Some(1),
+        "the challenged create was processed: {list}"
+    );
+}
