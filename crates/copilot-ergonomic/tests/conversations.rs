@@ -222,6 +222,43 @@ async fn an_unreadable_create_evaluation_response_is_not_asked_again() {
 }
 
 #[tokio::test]
+async fn a_prompt_stored_before_the_connection_dropped_is_found_not_asked_again() {
+    // The fake stores the prompt, then closes the connection without a response.
+    let config = quick().fault(
+        FaultRule::new(Fault::DropAfterStore)
+            .on("createPrompt")
+            .calls(1..=1),
+    );
+    let (server, copilot) = fake(config).await;
+    let answer = copilot.workspace("default").ask("who am I").await.unwrap();
+    assert!(answer.is_success());
+    assert_eq!(
+        count(&server, "POST", "/prompts"),
+        1,
+        "createPrompt sent again"
+    );
+    assert_eq!(stored(&answer).await, (1, 1));
+}
+
+#[tokio::test]
+async fn an_evaluation_stored_before_the_connection_dropped_is_found_not_started_again() {
+    let config = quick().fault(
+        FaultRule::new(Fault::DropAfterStore)
+            .on("createEvaluation")
+            .calls(1..=1),
+    );
+    let (server, copilot) = fake(config).await;
+    let answer = copilot.workspace("default").ask("who am I").await.unwrap();
+    assert!(answer.is_success());
+    assert_eq!(
+        count(&server, "POST", "/evaluations"),
+        1,
+        "createEvaluation sent again"
+    );
+    assert_eq!(stored(&answer).await, (1, 1));
+}
+
+#[tokio::test]
 async fn a_create_that_was_not_stored_is_sent_again_once() {
     // The connection drops before the fake handles the request: nothing is stored.
     let config = quick()

@@ -212,3 +212,25 @@ async fn every_request_prefers_unknown_enum_members() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_fakes_claims_challenge_reaches_the_provider_and_is_cured_by_one_resend() {
+    let config = FakeConfig::new().fault(
+        copilot_fake::FaultRule::new(copilot_fake::Fault::claims_challenge(CLAIMS))
+            .on("listSessions")
+            .calls(1..=1),
+    );
+    let server = copilot_fake::FakeServer::start_with(config).await.unwrap();
+    let provider = Recording::default();
+    let copilot = with_provider(&server.base_url(), provider.clone());
+    let listed: Vec<_> =
+        futures::TryStreamExt::try_collect(copilot.workspace("default").sessions())
+            .await
+            .unwrap();
+    assert!(listed.is_empty());
+    assert_eq!(
+        provider.log(),
+        ["token".to_string(), format!("refresh {CLAIMS}")]
+    );
+    assert_eq!(server.requests().len(), 2);
+}
