@@ -4,9 +4,13 @@
 //! every machine with the project's stable toolchain.
 
 mod bench;
+mod cli;
 mod docs_check;
+mod edm_type;
+mod findings;
 mod generate;
 mod spec;
+mod spec_view;
 
 use std::process::ExitCode;
 
