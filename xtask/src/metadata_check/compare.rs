@@ -358,7 +358,7 @@ impl<'a> Check<'a> {
                 group,
                 "enum-evolvable",
                 format!(
-                    "{} of {target} come after `unknownFutureValue`: Graph sends them only with `Prefer: include-unknown-enum-members`",
+                    "{target} has {} after `unknownFutureValue`: Graph sends such members only to clients that ask with `Prefer: include-unknown-enum-members`",
                     names.join(", ")
                 ),
                 self.at(e.line),
@@ -450,11 +450,14 @@ impl<'a> Check<'a> {
         let (target, collection) = item_type(&n.ty);
         let mut path = prefix.to_vec();
         path.push(n.name.clone());
-        let mut shapes = vec![format!("/{}", path.join("/"))];
+        let mut shown = vec![format!("/{}", path.join("/"))];
         if collection {
-            path.push("{}".into());
-            shapes.push(format!("/{}", path.join("/")));
+            // Shown in the spec's style (`{sessionId}`); compared without the name.
+            let short = target.rsplit('.').next().unwrap_or(target);
+            path.push(format!("{{{short}Id}}"));
+            shown.push(format!("/{}", path.join("/")));
         }
+        let shapes: Vec<String> = shown.iter().map(|p| shape(p)).collect();
         self.reached.extend(shapes.iter().cloned());
         let ops: Vec<_> = self
             .spec
@@ -469,7 +472,7 @@ impl<'a> Check<'a> {
                 "navigation-undocumented",
                 format!(
                     "no operation of the spec serves `{}`: the spec covers documented operations only; nothing to change until one is documented",
-                    shapes[0]
+                    shown[0]
                 ),
                 self.at(n.line),
             );
