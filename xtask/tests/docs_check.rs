@@ -286,6 +286,36 @@ fn a_payload_that_is_not_json_is_a_doc_problem_with_its_line() {
 }
 
 #[test]
+fn an_example_with_type_names_for_values_is_a_template_not_drift() {
+    let docs = Docs::copy();
+    let page = format!("{API}/security-securitycopilot-prompt-post-evaluations.md");
+    docs.edit(
+        &page,
+        "\"createdDateTime\": \"2025-11-03T09:15:40.2201Z\",",
+        "\"createdDateTime\": \"String (timestamp)\",",
+    )
+    .edit(
+        &page,
+        "\"executionCount\": 0,",
+        "\"executionCount\": \"Integer\",",
+    );
+    let run = docs_check(&docs.0, &["--format", "json"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    let problems = report["doc_problems"].as_array().unwrap();
+    let template: Vec<_> = problems
+        .iter()
+        .filter(|p| p["kind"] == "example-template")
+        .collect();
+    assert_eq!(template.len(), 1, "{problems:#?}");
+    assert_eq!(
+        template[0]["message"],
+        "response example `create_evaluation` is a template, not data (`\"createdDateTime\": \"String (timestamp)\"` names a type): not validated"
+    );
+    assert_eq!(template[0]["file"], page.as_str());
+}
+
+#[test]
 fn unreadable_input_exits_2_naming_file_and_line() {
     let docs = Docs::copy();
     let page = format!("{API}/security-securitycopilot-session-get.md");

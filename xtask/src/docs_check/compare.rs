@@ -8,6 +8,7 @@ use copilot_spec::{Direction, Operation};
 use serde_json::Value;
 
 use super::docs::{ApiPage, DocType, Docs, ExampleKind, Property, Resource};
+use crate::edm_type::PRIMITIVES;
 use crate::findings::{At, Findings};
 use crate::spec_view::SpecView;
 
@@ -467,6 +468,18 @@ impl<'a> Check<'a> {
                 return;
             }
         };
+        if let Some((key, placeholder)) = template_value(&value) {
+            self.problem(
+                group.to_string(),
+                "example-template",
+                format!(
+                    "{what} example `{}` is a template, not data (`\"{key}\": \"{placeholder}\"` names a type): not validated",
+                    example.name
+                ),
+                example.at.clone(),
+            );
+            return;
+        }
         let Some(schema) = schema else {
             return;
         };
@@ -497,6 +510,29 @@ impl<'a> Check<'a> {
             );
         }
     }
+}
+
+/// The first string value of `value` that is a type name where data belongs, with its key, as
+/// Microsoft's draft pages write examples: `"String"`, `"String (timestamp)"`, `"Integer"`,
+/// `"Boolean"`, `"Guid"`, `"Edm.Int64"`.
+fn template_value(value: &Value) -> Option<(String, String)> {
+    fn is_type_name(text: &str) -> bool {
+        let name = text.strip_prefix("Edm.").unwrap_or(text);
+        let name = match name.split_once(" (") {
+            Some((name, rest)) if rest.ends_with(')') => name,
+            _ => name,
+        };
+        name == "Integer" || PRIMITIVES.contains(&name)
+    }
+    fn walk(key: &str, value: &Value) -> Option<(String, String)> {
+        match value {
+            Value::String(text) if is_type_name(text) => Some((key.to_string(), text.clone())),
+            Value::Array(items) => items.iter().find_map(|v| walk(key, v)),
+            Value::Object(map) => map.iter().find_map(|(k, v)| walk(k, v)),
+            _ => None,
+        }
+    }
+    walk("", value)
 }
 
 fn codes(codes: &BTreeSet<u16>) -> String {

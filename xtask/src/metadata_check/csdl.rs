@@ -269,7 +269,7 @@ pub fn read(path: &Path, shown: &str) -> Result<Model, Unreadable> {
             }
             Event::Text(e) if state.open.is_empty() => {
                 if let Some(first) = e.find(|c: char| !c.is_ascii_whitespace()) {
-                    let line = line_after.saturating_sub(newlines(e[first..].as_bytes()));
+                    let line = line_after.saturating_sub(newlines(&e.as_bytes()[first..]));
                     let place = if state.root_seen { "after" } else { "before" };
                     return Err(unreadable(
                         Some(line),

@@ -52,11 +52,11 @@ fn write(input: &Path, out: &Path, size: usize) -> Result<u64, String> {
     } else {
         (services, graph)
     };
-    w.write_all(text[..first].as_bytes()).map_err(io)?;
+    w.write_all(&text.as_bytes()[..first]).map_err(io)?;
     filler(&mut w, half, first == services, 0).map_err(io)?;
-    w.write_all(text[first..second].as_bytes()).map_err(io)?;
+    w.write_all(&text.as_bytes()[first..second]).map_err(io)?;
     filler(&mut w, half, second == services, 1).map_err(io)?;
-    w.write_all(text[second..].as_bytes()).map_err(io)?;
+    w.write_all(&text.as_bytes()[second..]).map_err(io)?;
     w.flush().map_err(io)?;
     std::fs::metadata(out)
         .map(|m| m.len())
