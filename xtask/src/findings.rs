@@ -191,8 +191,20 @@ pub fn items_json(findings: &[Finding]) -> Vec<Value> {
         .collect()
 }
 
+/// A report in `format`: `text()` for people, `json()` pretty-printed for machines.
+pub fn render(
+    format: Format,
+    text: impl FnOnce() -> String,
+    json: impl FnOnce() -> Value,
+) -> String {
+    match format {
+        Format::Text => text(),
+        Format::Json => pretty(&json()),
+    }
+}
+
 /// Pretty JSON with a final newline.
-pub fn pretty(value: &Value) -> String {
+fn pretty(value: &Value) -> String {
     let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
     text.push('\n');
     text

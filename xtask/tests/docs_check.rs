@@ -2,10 +2,11 @@
 //! format of Microsoft's Graph docs, written for this project): the pages that match the spec
 //! pass, and each mutation a docs change can bring yields exactly its one item.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod common;
 
+use std::path::{Path, PathBuf};
+
+use common::{Run, temp_dir};
 use serde_json::Value;
 
 const API: &str = "api-reference/beta/api";
@@ -20,13 +21,7 @@ struct Docs(PathBuf);
 
 impl Docs {
     fn copy() -> Self {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "copilot-docs-check-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
+        let dir = temp_dir("copilot-docs-check");
         copy_dir(&fixtures(), &dir);
         Docs(dir)
     }
@@ -78,24 +73,10 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 fn docs_check(dir: &Path, extra: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .arg("docs-check")
-        .arg(dir)
-        .args(extra)
-        .output()
-        .unwrap();
-    Run {
-        code: output.status.code().unwrap(),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
+    let mut args = vec![std::ffi::OsStr::new("docs-check"), dir.as_os_str()];
+    args.extend(extra.iter().map(std::ffi::OsStr::new));
+    common::xtask(&fixtures(), args)
 }
 
 /// Runs the check on a mutated copy: exit 1, exactly one drift item of `kind`; returns the text

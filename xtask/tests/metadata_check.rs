@@ -4,10 +4,11 @@
 //! damaged documents exit 2 naming file and line, and a document of the real one's size gives
 //! the same result.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod common;
 
+use std::path::{Path, PathBuf};
+
+use common::{Run, temp_dir};
 use serde_json::Value;
 
 /// The file name a run is given (relative to its working directory, so reports are stable).
@@ -26,14 +27,7 @@ struct Metadata(PathBuf);
 
 impl Metadata {
     fn with(text: &str) -> Self {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "copilot-metadata-check-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = temp_dir("copilot-metadata-check");
         std::fs::write(dir.join(NAME), text).unwrap();
         Metadata(dir)
     }
@@ -56,25 +50,10 @@ impl Drop for Metadata {
     }
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 fn metadata_check(dir: &Path, file: &str, extra: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .current_dir(dir)
-        .arg("metadata-check")
-        .arg(file)
-        .args(extra)
-        .output()
-        .unwrap();
-    Run {
-        code: output.status.code().unwrap(),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
+    let mut args = vec!["metadata-check", file];
+    args.extend(extra);
+    common::xtask(dir, args)
 }
 
 fn json(run: &Run) -> Value {

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::findings::{Findings, Format, items_json, pretty};
+use crate::findings::{Findings, Format, items_json, render};
 
 /// How many pages were read, checked and skipped.
 #[derive(Debug, Default)]
@@ -23,10 +23,7 @@ pub struct Report {
 
 impl Report {
     pub fn render(&self, format: Format) -> String {
-        match format {
-            Format::Text => self.text(),
-            Format::Json => pretty(&self.json()),
-        }
+        render(format, || self.text(), || self.json())
     }
 
     fn text(&self) -> String {

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::findings::{Findings, Format, items_json, pretty};
+use crate::findings::{Findings, Format, items_json, render};
 
 /// The outcome of one run.
 #[derive(Debug)]
@@ -21,10 +21,7 @@ pub struct Report {
 
 impl Report {
     pub fn render(&self, format: Format) -> String {
-        match format {
-            Format::Text => self.text(),
-            Format::Json => pretty(&self.json()),
-        }
+        render(format, || self.text(), || self.json())
     }
 
     fn text(&self) -> String {
