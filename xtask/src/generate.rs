@@ -94,13 +94,13 @@ fn committed_output(root: &Path) -> Option<String> {
 /// Prints what changed in the generated surface, each change marked breaking or additive.
 fn print_summary(baseline: &str, fresh: &str, label: &str) {
     let (Ok(old), Ok(new)) = (
-        copilot_spec::surface::parse(baseline),
-        copilot_spec::surface::parse(fresh),
+        copilot_surface::client_surface::parse(baseline),
+        copilot_surface::client_surface::parse(fresh),
     ) else {
         println!("surface summary: {label} does not parse; nothing to compare");
         return;
     };
-    let changes = copilot_spec::surface::changes(&old, &new);
+    let changes = copilot_surface::changes::changes(&old, &new);
     if changes.is_empty() {
         println!("surface: no change since {label}");
         return;

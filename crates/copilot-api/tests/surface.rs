@@ -3,9 +3,10 @@
 //!
 //! Three snapshots: operations (method, path, Rust signature), types (fields with their Rust
 //! types and wire names) and enums (members). A spec change shows as a small `.snap` diff. The
-//! extractor lives in `copilot-spec::surface`, shared with `cargo xtask generate`'s summary.
+//! extractor lives in `copilot_surface::client_surface`, shared with `cargo xtask generate`'s
+//! summary and its operation catalogue.
 
-use copilot_spec::surface::{Shape, Surface, parse};
+use copilot_surface::client_surface::{Shape, Surface, parse};
 
 fn surface() -> Surface {
     parse(include_str!("../src/generated.rs")).expect("generated.rs parses")

@@ -1,16 +1,12 @@
 //! The workspace's OpenAPI document (`openapi/copilot.yaml`), embedded at compile time, and a
 //! validator that checks JSON values against its schemas with OpenAPI 3.0 semantics.
 //!
-//! [`surface`] reads the public surface of the generated client (for its snapshot and for the
-//! breaking/additive summary of `cargo xtask generate`).
-//!
 //! Used by tests and tooling only (never by the published crates): the documented examples
 //! must validate, the fake server's responses must validate, and `cargo xtask docs-check` checks
 //! docs payloads with it. It implements what the spec uses: `$ref`, `allOf`, `type`, `nullable`,
 //! `enum`, `format` (`date-time`, `int32`, `int64`), `properties`, `required`,
 //! `additionalProperties`, `items` and `readOnly`.
 
-pub mod surface;
 mod validate;
 
 use std::sync::OnceLock;

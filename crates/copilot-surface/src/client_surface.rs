@@ -1,10 +1,11 @@
-//! The public surface of the generated client, read from `generated.rs` with `syn`: operations
-//! (method, path, signature), types (fields with Rust types and wire names) and open enums.
+//! The public surface of the generated client, read from `generated.rs` with `syn`: operation
+//! methods (HTTP method, path, signature), types (fields with Rust types and wire names) and open
+//! enums, and its renderer (the `surface__*` snapshots of `copilot-api`).
 //!
-//! One extractor serves two readers: the surface snapshot test in `copilot-api` renders it, and
-//! `cargo xtask generate` diffs two surfaces into a breaking/additive summary.
+//! Read by the surface snapshot test, by `cargo xtask generate` (the breaking/additive summary in
+//! [`crate::changes`], and the operation catalogue, which takes method names and argument order
+//! from here).
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use proc_macro2::{Delimiter, TokenTree};
@@ -15,16 +16,16 @@ use syn::{ImplItem, Item};
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Surface {
     /// Operation methods in spec order.
-    pub operations: Vec<Operation>,
+    pub operations: Vec<OperationFn>,
     /// Types of `mod types`, sorted by name as typify emits them.
     pub types: Vec<TypeDef>,
     /// Open enums in spec order.
     pub enums: Vec<EnumDef>,
 }
 
-/// One operation method.
+/// One operation method of `Client`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Operation {
+pub struct OperationFn {
     /// snake_case method name.
     pub name: String,
     /// HTTP method.
@@ -161,7 +162,7 @@ pub fn parse(source: &str) -> Result<Surface, String> {
     Ok(surface)
 }
 
-fn operation(f: &syn::ImplItemFn) -> Operation {
+fn operation(f: &syn::ImplItemFn) -> OperationFn {
     let text = f.block.to_token_stream().to_string();
     let template = text
         .split("\"{}")
@@ -186,7 +187,7 @@ fn operation(f: &syn::ImplItemFn) -> Operation {
         syn::ReturnType::Type(_, ty) => render_tokens(ty),
         syn::ReturnType::Default => "()".into(),
     };
-    Operation {
+    OperationFn {
         name: f.sig.ident.to_string(),
         method,
         path,
@@ -326,199 +327,3 @@ impl Surface {
     }
 }
 
-/// One difference between two surfaces.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
-    /// Whether code written against the old surface may stop compiling or decoding.
-    pub breaking: bool,
-    /// What changed.
-    pub text: String,
-}
-
-impl std::fmt::Display for Change {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let kind = if self.breaking {
-            "breaking"
-        } else {
-            "additive"
-        };
-        write!(f, "{kind:<8}  {}", self.text)
-    }
-}
-
-/// What changed from `old` to `new`. Added operations, types, optional fields and enum members
-/// are additive; anything removed, a changed signature or field type, or a new required field
-/// is breaking (operation arguments are positional, so any signature change breaks callers).
-pub fn changes(old: &Surface, new: &Surface) -> Vec<Change> {
-    let mut out = Vec::new();
-    let mut push = |breaking: bool, text: String| out.push(Change { breaking, text });
-
-    let old_ops: BTreeMap<&str, &Operation> = old
-        .operations
-        .iter()
-        .map(|o| (o.name.as_str(), o))
-        .collect();
-    let new_ops: BTreeMap<&str, &Operation> = new
-        .operations
-        .iter()
-        .map(|o| (o.name.as_str(), o))
-        .collect();
-    for (name, op) in &new_ops {
-        match old_ops.get(name) {
-            None => push(
-                false,
-                format!("operation `{name}` added ({} {})", op.method, op.path),
-            ),
-            Some(before) if before != op => {
-                let sig = |o: &Operation| format!("({}) -> {}", o.args.join(", "), o.returns);
-                push(
-                    true,
-                    format!(
-                        "operation `{name}` changed: {} {} {} → {} {} {}",
-                        before.method,
-                        before.path,
-                        sig(before),
-                        op.method,
-                        op.path,
-                        sig(op)
-                    ),
-                );
-            }
-            _ => {}
-        }
-    }
-    for name in old_ops.keys().filter(|n| !new_ops.contains_key(*n)) {
-        push(true, format!("operation `{name}` removed"));
-    }
-
-    let old_types: BTreeMap<&str, &Shape> = old
-        .types
-        .iter()
-        .map(|t| (t.name.as_str(), &t.shape))
-        .collect();
-    let new_types: BTreeMap<&str, &Shape> = new
-        .types
-        .iter()
-        .map(|t| (t.name.as_str(), &t.shape))
-        .collect();
-    for (name, shape) in &new_types {
-        let Some(before) = old_types.get(name) else {
-            push(false, format!("type `{name}` added"));
-            continue;
-        };
-        match (before, shape) {
-            (Shape::Fields(a), Shape::Fields(b)) => {
-                for f in b {
-                    match a.iter().find(|x| x.name == f.name) {
-                        None => push(
-                            !f.ty.starts_with("Option<"),
-                            format!("field `{name}.{}` ({}, \"{}\") added", f.name, f.ty, f.wire),
-                        ),
-                        Some(x) if x != f => push(
-                            true,
-                            format!(
-                                "field `{name}.{}` changed: {} \"{}\" → {} \"{}\"",
-                                f.name, x.ty, x.wire, f.ty, f.wire
-                            ),
-                        ),
-                        _ => {}
-                    }
-                }
-                for f in a.iter().filter(|x| !b.iter().any(|f| f.name == x.name)) {
-                    push(true, format!("field `{name}.{}` removed", f.name));
-                }
-            }
-            (a, b) if a != b => push(true, format!("type `{name}` changed shape")),
-            _ => {}
-        }
-    }
-    for name in old_types.keys().filter(|n| !new_types.contains_key(*n)) {
-        push(true, format!("type `{name}` removed"));
-    }
-
-    let old_enums: BTreeMap<&str, &EnumDef> =
-        old.enums.iter().map(|e| (e.name.as_str(), e)).collect();
-    for e in &new.enums {
-        let Some(before) = old_enums.get(e.name.as_str()) else {
-            push(false, format!("enum `{}` added", e.name));
-            continue;
-        };
-        for m in e.members.iter().filter(|m| !before.members.contains(m)) {
-            push(
-                false,
-                format!("enum member `{}::{}` (\"{}\") added", e.name, m.0, m.1),
-            );
-        }
-        for m in before.members.iter().filter(|m| !e.members.contains(m)) {
-            push(
-                true,
-                format!("enum member `{}::{}` (\"{}\") removed", e.name, m.0, m.1),
-            );
-        }
-    }
-    for name in old_enums
-        .keys()
-        .filter(|n| !new.enums.iter().any(|e| e.name == **n))
-    {
-        push(true, format!("enum `{name}` removed"));
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const OLD: &str = r#"
-        impl Client {
-            pub async fn get_session<'a>(&'a self, workspace_id: &'a str) -> Result<ResponseValue<types::Session>, Error<types::ODataError>> {
-                let url = format!("{}/sessions/{}", self.baseurl, encode_path(&workspace_id.to_string()));
-                let request = self.client.get(url);
-            }
-            pub async fn gone(&self) -> Result<(), ()> {}
-        }
-        pub mod types {
-            open_enum! { State { Created = "created", Old = "old", } }
-            pub struct Session { #[serde(rename = "displayName")] pub display_name: Option<String>, pub id: Option<String> }
-            pub struct Removed { pub x: i32 }
-        }
-    "#;
-
-    const NEW: &str = r#"
-        impl Client {
-            pub async fn get_session<'a>(&'a self, workspace_id: &'a str, select: Option<&'a str>) -> Result<ResponseValue<types::Session>, Error<types::ODataError>> {
-                let url = format!("{}/sessions/{}", self.baseurl, encode_path(&workspace_id.to_string()));
-                let request = self.client.get(url);
-            }
-            pub async fn list_all(&self) -> Result<(), ()> {}
-        }
-        pub mod types {
-            open_enum! { State { Created = "created", Running = "running", } }
-            pub struct Session { #[serde(rename = "displayName")] pub display_name: Option<String>, pub pinned: Option<String>, pub id: String }
-            pub struct Added { pub y: Option<i32> }
-        }
-    "#;
-
-    #[test]
-    fn changes_are_classified() {
-        let (old, new) = (parse(OLD).unwrap(), parse(NEW).unwrap());
-        assert_eq!(old.operations[0].path, "/sessions/{workspace_id}");
-        let rendered: Vec<String> = changes(&old, &new)
-            .iter()
-            .map(ToString::to_string)
-            .collect();
-        let expected = [
-            "breaking  operation `get_session` changed: GET /sessions/{workspace_id} (workspace_id: &'a str) -> Result<ResponseValue<Session>, Error<ODataError>> → GET /sessions/{workspace_id} (workspace_id: &'a str, select: Option<&'a str>) -> Result<ResponseValue<Session>, Error<ODataError>>",
-            "additive  operation `list_all` added (? ?)",
-            "breaking  operation `gone` removed",
-            "additive  type `Added` added",
-            "additive  field `Session.pinned` (Option<String>, \"pinned\") added",
-            "breaking  field `Session.id` changed: Option<String> \"id\" → String \"id\"",
-            "breaking  type `Removed` removed",
-            "additive  enum member `State::Running` (\"running\") added",
-            "breaking  enum member `State::Old` (\"old\") removed",
-        ];
-        assert_eq!(rendered, expected);
-        assert!(changes(&new, &new).is_empty());
-    }
-}

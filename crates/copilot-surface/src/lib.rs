@@ -1,0 +1,15 @@
+//! Tooling over the workspace's code, read with `syn` (tests and `cargo xtask` only; never a
+//! dependency of the published crates):
+//!
+//! - [`client_surface`]: the generated client's surface (operation methods, types, open enums)
+//!   and its snapshot renderer; [`changes`] diffs two of them for `cargo xtask generate`;
+//! - [`crate_api`]: the public API of a hand-written crate, the second renderer (the
+//!   `copilot-ergonomic` API guard);
+//! - [`catalogue`]: the rows of the operation catalogue (`copilot_api::catalogue`), and
+//!   [`follow`]: the checks that name each place a new operation must reach.
+
+pub mod catalogue;
+pub mod changes;
+pub mod client_surface;
+pub mod crate_api;
+pub mod follow;
