@@ -10,6 +10,10 @@
 //!   header) and a pluggable [`Transport`] for auth, retries and tracing;
 //! - `constructors.rs`: [`Client::graph_beta`] and friends, and request-body constructors.
 //!
+//! [`catalogue`] is generated too, beside `generated.rs`: every operation as data (operationId,
+//! method, HTTP method, path template, success status, response and item types, query options)
+//! and the `*_with` list adapters that take their query options by name ([`catalogue::ListQuery`]).
+//!
 //! Most applications want the `copilot-ergonomic` crate, which adds authentication, paging,
 //! retries and "ask a question, get the answer" on top of this crate.
 //!
@@ -32,6 +36,8 @@ mod hooks;
 
 #[allow(missing_docs, unused_qualifications, clippy::all, clippy::pedantic)]
 mod generated;
+
+pub mod catalogue;
 
 pub use constructors::{GRAPH_BETA_BASE_URL, bearer_headers};
 pub use generated::*;
