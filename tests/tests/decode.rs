@@ -1,33 +1,29 @@
-//! The decode guard: every documented response example decodes into the generated types
-//! (snapshotted, so a type change shows in review), plus the cases the docs do not show:
-//! unknown enum values and 7-digit fractional timestamps.
+//! The decode guard: every documented response example decodes into the generated type the
+//! operation catalogue (`copilot_api::catalogue`) names for it (snapshotted, so a type change
+//! shows in review), every operation has a documented success example, plus the cases the docs
+//! do not show: unknown enum values and 7-digit fractional timestamps.
 
-use copilot_api::types;
+use copilot_api::{catalogue, types};
 use copilot_spec::{Direction, examples, spec};
-use serde::de::DeserializeOwned;
+use copilot_surface::catalogue::CatalogueRow;
+use copilot_surface::follow;
 use serde_json::{Value, json};
 
-fn decode<T: DeserializeOwned + std::fmt::Debug>(value: &Value) -> String {
-    match serde_json::from_value::<T>(value.clone()) {
-        Ok(decoded) => format!("{decoded:#?}"),
-        Err(e) => panic!("does not decode into {}: {e}", std::any::type_name::<T>()),
-    }
-}
-
-/// Decodes a response example of `operation` into the type the generated client returns.
+/// Decodes a response example of `operation` into the type the generated client returns, as
+/// the operation catalogue names it (`error` is the shared error response).
 fn decode_response(operation: &str, value: &Value) -> String {
-    match operation {
-        "listWorkspaces" => decode::<types::WorkspaceCollectionResponse>(value),
-        "listPlugins" => decode::<types::PluginCollectionResponse>(value),
-        "listSessions" => decode::<types::SessionCollectionResponse>(value),
-        "createSession" | "getSession" | "updateSession" => decode::<types::Session>(value),
-        "listPrompts" => decode::<types::PromptCollectionResponse>(value),
-        "createPrompt" | "getPrompt" => decode::<types::Prompt>(value),
-        "listEvaluations" => decode::<types::EvaluationCollectionResponse>(value),
-        "createEvaluation" | "getEvaluation" => decode::<types::Evaluation>(value),
-        "error" => decode::<types::ODataError>(value),
-        other => panic!("no decode mapping for operation {other}"),
-    }
+    let decoded = match operation {
+        "error" => {
+            serde_json::from_value::<types::ODataError>(value.clone()).map(|e| format!("{e:#?}"))
+        }
+        _ => catalogue::debug_success_response(operation, value.clone()).unwrap_or_else(|| {
+            panic!("{operation} is not in copilot_api::catalogue: run `cargo xtask generate`")
+        }),
+    };
+    decoded.unwrap_or_else(|e| {
+        let ty = catalogue::by_operation_id(operation).map_or("ODataError", |op| op.response_type);
+        panic!("a {operation} response example does not decode into {ty}: {e}")
+    })
 }
 
 #[test]
@@ -35,6 +31,28 @@ fn every_documented_response_example_decodes() {
     let mut all = examples(spec());
     all.retain(|e| e.direction == Direction::Response);
     assert!(all.len() >= 13, "{} response examples", all.len());
+    let rows: Vec<CatalogueRow> = catalogue::OPERATIONS
+        .iter()
+        .map(|op| {
+            CatalogueRow::new(
+                op.operation_id,
+                op.method_name,
+                op.http_method,
+                op.path,
+                op.success_status,
+            )
+        })
+        .collect();
+    let documented: Vec<(&str, &str)> = all
+        .iter()
+        .filter_map(|e| Some((e.operation, e.status.as_deref()?)))
+        .collect();
+    let missing = follow::decode_examples(&rows, &documented);
+    assert!(
+        missing.is_empty(),
+        "{}",
+        follow::report("tests/tests/decode.rs", &missing)
+    );
     for example in all {
         let decoded = decode_response(example.operation, example.value);
         let name = example.label.replace(' ', "_");
@@ -47,22 +65,14 @@ fn request_examples_decode_and_reencode_identically() {
     let mut all = examples(spec());
     all.retain(|e| e.direction == Direction::Request);
     for example in all {
-        let reencoded = match example.operation {
-            "createSession" => serde_json::to_value(
-                serde_json::from_value::<types::SessionCreate>(example.value.clone()).unwrap(),
-            ),
-            "updateSession" => serde_json::to_value(
-                serde_json::from_value::<types::SessionUpdate>(example.value.clone()).unwrap(),
-            ),
-            "createPrompt" => serde_json::to_value(
-                serde_json::from_value::<types::PromptCreate>(example.value.clone()).unwrap(),
-            ),
-            "createEvaluation" => serde_json::to_value(
-                serde_json::from_value::<types::EvaluationCreate>(example.value.clone()).unwrap(),
-            ),
-            other => panic!("no request mapping for {other}"),
-        }
-        .unwrap();
+        let reencoded = catalogue::reencode_request_body(example.operation, example.value.clone())
+            .unwrap_or_else(|| {
+                panic!(
+                    "{}: {} takes no request body in copilot_api::catalogue",
+                    example.label, example.operation
+                )
+            })
+            .unwrap_or_else(|e| panic!("{}: does not decode: {e}", example.label));
         assert_eq!(&reencoded, example.value, "{}", example.label);
     }
 }

@@ -6,7 +6,10 @@
 //! extractor lives in `copilot_surface::client_surface`, shared with `cargo xtask generate`'s
 //! summary and its operation catalogue.
 
+use copilot_api::catalogue::OPERATIONS;
+use copilot_surface::catalogue::CatalogueRow;
 use copilot_surface::client_surface::{Shape, Surface, parse};
+use copilot_surface::follow;
 
 fn surface() -> Surface {
     parse(include_str!("../src/generated.rs")).expect("generated.rs parses")
@@ -15,7 +18,12 @@ fn surface() -> Surface {
 #[test]
 fn operations() {
     let s = surface();
-    assert_eq!(s.operations.len(), 12);
+    let methods: Vec<&str> = s.operations.iter().map(|o| o.name.as_str()).collect();
+    let catalogued: Vec<&str> = OPERATIONS.iter().map(|o| o.method_name).collect();
+    assert_eq!(
+        methods, catalogued,
+        "generated.rs and catalogue.rs disagree on the operations: run `cargo xtask generate`"
+    );
     insta::assert_snapshot!("operations", s.render_operations());
 }
 
@@ -41,4 +49,28 @@ fn no_closed_enum_is_left_in_the_types() {
         .map(|t| t.name)
         .collect();
     assert!(closed.is_empty(), "closed enums: {closed:?}");
+}
+
+#[test]
+fn every_operation_has_a_wire_snapshot() {
+    let rows: Vec<CatalogueRow> = OPERATIONS
+        .iter()
+        .map(|op| {
+            CatalogueRow::new(
+                op.operation_id,
+                op.method_name,
+                op.http_method,
+                op.path,
+                op.success_status,
+            )
+        })
+        .collect();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
+    let files = follow::file_names(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let missing = follow::wire_snapshots(&rows, &files);
+    assert!(
+        missing.is_empty(),
+        "{}",
+        follow::report("crates/copilot-api/tests/wire.rs", &missing)
+    );
 }

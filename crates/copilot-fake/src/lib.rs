@@ -19,13 +19,18 @@
 //! # }
 //! ```
 
+mod bodies;
 mod challenge;
 mod clock;
 mod config;
 mod faults;
+mod graph_error;
 mod handler;
 mod ids;
+mod journal;
 mod odata;
+mod operations;
+mod routing;
 mod scripted;
 mod server;
 mod store;
@@ -40,7 +45,8 @@ use tokio::sync::watch;
 pub use clock::Clock;
 pub use config::{FakeConfig, Phases, PluginEntry, Script};
 pub use faults::{Fault, FaultRule};
-pub use handler::{ConnectionStats, RecordedRequest};
+pub use journal::{ConnectionStats, RecordedRequest};
+pub use routing::{ROUTES, ServedRoute};
 pub use scripted::{Reply, ScriptedServer};
 
 /// A running fake server. Dropping it stops the server.

@@ -11,7 +11,7 @@ use tokio::net::{TcpListener, TcpStream};
 /// The most bytes of one request the server reads.
 const MAX_REQUEST_BYTES: usize = 1024 * 1024;
 
-/// A canned HTTP response.
+/// A canned HTTP response of a [`ScriptedServer`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reply {
     /// Status code.
@@ -44,8 +44,9 @@ impl Reply {
     }
 }
 
+/// What a [`ScriptedServer`] answers next, and what it received.
 #[derive(Debug, Default)]
-struct Script {
+struct Canned {
     queue: VecDeque<Reply>,
     otherwise: Option<Reply>,
     requests: Vec<String>,
@@ -58,7 +59,7 @@ struct Script {
 pub struct ScriptedServer {
     base_url: String,
     port: u16,
-    script: Arc<Mutex<Script>>,
+    script: Arc<Mutex<Canned>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -68,7 +69,7 @@ impl ScriptedServer {
     pub async fn start(host: &str) -> std::io::Result<Self> {
         let listener = TcpListener::bind((host, 0)).await?;
         let port = listener.local_addr()?.port();
-        let script = Arc::new(Mutex::new(Script::default()));
+        let script = Arc::new(Mutex::new(Canned::default()));
         let shared = Arc::clone(&script);
         let task = tokio::spawn(async move {
             while let Ok((socket, _)) = listener.accept().await {
@@ -108,7 +109,7 @@ impl ScriptedServer {
         self.lock().requests.clone()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Script> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Canned> {
         self.script.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
@@ -119,7 +120,7 @@ impl Drop for ScriptedServer {
     }
 }
 
-async fn serve(mut socket: TcpStream, script: &Mutex<Script>) {
+async fn serve(mut socket: TcpStream, script: &Mutex<Canned>) {
     let raw = read_request(&mut socket).await;
     let reply = {
         let mut script = script.lock().unwrap_or_else(|p| p.into_inner());

@@ -22,7 +22,7 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
 
-use crate::handler::{Incoming, Outcome, State};
+use crate::handler::{Handled, Incoming, State};
 
 pub(crate) async fn serve(
     listener: TcpListener,
@@ -96,13 +96,13 @@ async fn respond(
         origin,
     };
     match state.handle(incoming).await {
-        Outcome::Respond(reply) => {
+        Handled::Respond(reply) => {
             let mut response = Response::new(Full::new(reply.body));
             *response.status_mut() = reply.status;
             *response.headers_mut() = reply.headers;
             Ok(response)
         }
-        Outcome::Drop => {
+        Handled::Drop => {
             kill.notify_one();
             std::future::pending().await
         }

@@ -1,5 +1,6 @@
-//! The in-memory state: workspaces, sessions, prompts, evaluations, and their JSON as Graph
-//! renders it (nulls included, seven-digit timestamps, no `@odata.type` on most entities).
+//! The in-memory state: workspaces, sessions, prompts, evaluations, their JSON as Graph renders
+//! it (nulls included, seven-digit timestamps, no `@odata.type` on most entities), the
+//! properties each kind has for OData options, and the whole store as one value ([`dump`]).
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -9,6 +10,69 @@ use serde_json::{Value, json};
 
 use crate::clock::{NOT_YET, graph_time};
 use crate::config::{Phases, PluginEntry, Script};
+use crate::odata::{EntityKind, FilterOp};
+
+// What each entity's JSON has, and what `$filter` may test on it (`$select` and `$orderby`
+// accept the properties).
+pub(crate) const WORKSPACE: EntityKind = EntityKind {
+    properties: &["id", "displayName"],
+    filterable: &[],
+};
+pub(crate) const PLUGIN: EntityKind = EntityKind {
+    properties: &[
+        "name",
+        "displayName",
+        "description",
+        "category",
+        "catalogScope",
+        "previewState",
+        "isEnabled",
+        "authorization",
+        "settings",
+        "supportedAuthTypes",
+    ],
+    filterable: &[
+        ("displayName", &[FilterOp::Eq]),
+        ("isEnabled", &[FilterOp::Eq]),
+        ("name", &[FilterOp::Eq, FilterOp::Contains]),
+    ],
+};
+pub(crate) const SESSION: EntityKind = EntityKind {
+    properties: &[
+        "id",
+        "createdDateTime",
+        "lastModifiedDateTime",
+        "displayName",
+    ],
+    filterable: &[],
+};
+pub(crate) const PROMPT: EntityKind = EntityKind {
+    properties: &[
+        "id",
+        "type",
+        "createdDateTime",
+        "lastModifiedDateTime",
+        "skillName",
+        "content",
+        "inputs",
+        "skillInputDescriptors",
+    ],
+    filterable: &[],
+};
+pub(crate) const EVALUATION: EntityKind = EntityKind {
+    properties: &[
+        "id",
+        "createdDateTime",
+        "runStartDateTime",
+        "completedDateTime",
+        "lastModifiedDateTime",
+        "state",
+        "executionCount",
+        "isCancelled",
+        "result",
+    ],
+    filterable: &[],
+};
 
 /// Everything the server stores.
 #[derive(Debug, Default)]

@@ -19,8 +19,7 @@ pub fn list_public_api(src: &Path) -> Result<String, String> {
     files.sort();
     let mut parsed = Vec::with_capacity(files.len());
     for path in &files {
-        let text =
-            std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
         parsed.push(syn::parse_file(&text).map_err(|e| format!("{}: {e}", path.display()))?);
     }
     let types = public_types(&parsed);
@@ -90,10 +89,12 @@ fn public_types(files: &[syn::File]) -> Vec<String> {
 fn list_item(item: &Item, public_types: &[String], out: &mut String) {
     match item {
         Item::Use(u) if public(&u.vis) => {
-            writeln!(out, "pub use {}{}", tokens(&u.tree), cfg_note(&u.attrs)).expect("writing to a String cannot fail")
+            writeln!(out, "pub use {}{}", tokens(&u.tree), cfg_note(&u.attrs))
+                .expect("writing to a String cannot fail")
         }
         Item::Const(c) if public(&c.vis) => {
-            writeln!(out, "pub const {}: {}", c.ident, tokens(&c.ty)).expect("writing to a String cannot fail")
+            writeln!(out, "pub const {}: {}", c.ident, tokens(&c.ty))
+                .expect("writing to a String cannot fail")
         }
         Item::Type(t) if public(&t.vis) => writeln!(
             out,
@@ -103,9 +104,12 @@ fn list_item(item: &Item, public_types: &[String], out: &mut String) {
             tokens(&t.ty)
         )
         .expect("writing to a String cannot fail"),
-        Item::Fn(f) if public(&f.vis) => writeln!(out, "{}", tokens(&f.sig)).expect("writing to a String cannot fail"),
+        Item::Fn(f) if public(&f.vis) => {
+            writeln!(out, "{}", tokens(&f.sig)).expect("writing to a String cannot fail")
+        }
         Item::Struct(s) if public(&s.vis) => {
-            writeln!(out, "pub struct {}{}", s.ident, tokens(&s.generics)).expect("writing to a String cannot fail");
+            writeln!(out, "pub struct {}{}", s.ident, tokens(&s.generics))
+                .expect("writing to a String cannot fail");
             for field in &s.fields {
                 if public(&field.vis) {
                     let name = field
@@ -113,14 +117,17 @@ fn list_item(item: &Item, public_types: &[String], out: &mut String) {
                         .as_ref()
                         .map(ToString::to_string)
                         .unwrap_or_default();
-                    writeln!(out, "    pub {name}: {}", tokens(&field.ty)).expect("writing to a String cannot fail");
+                    writeln!(out, "    pub {name}: {}", tokens(&field.ty))
+                        .expect("writing to a String cannot fail");
                 }
             }
         }
         Item::Enum(e) if public(&e.vis) => {
-            writeln!(out, "pub enum {}{}", e.ident, tokens(&e.generics)).expect("writing to a String cannot fail");
+            writeln!(out, "pub enum {}{}", e.ident, tokens(&e.generics))
+                .expect("writing to a String cannot fail");
             for v in &e.variants {
-                writeln!(out, "    {}{}", v.ident, fields(&v.fields)).expect("writing to a String cannot fail");
+                writeln!(out, "    {}{}", v.ident, fields(&v.fields))
+                    .expect("writing to a String cannot fail");
             }
         }
         Item::Trait(t) if public(&t.vis) => {
@@ -129,10 +136,12 @@ fn list_item(item: &Item, public_types: &[String], out: &mut String) {
             } else {
                 format!(": {}", tokens(&t.supertraits))
             };
-            writeln!(out, "pub trait {}{supertraits}", t.ident).expect("writing to a String cannot fail");
+            writeln!(out, "pub trait {}{supertraits}", t.ident)
+                .expect("writing to a String cannot fail");
             for member in &t.items {
                 if let TraitItem::Fn(f) = member {
-                    writeln!(out, "    {}", tokens(&f.sig)).expect("writing to a String cannot fail");
+                    writeln!(out, "    {}", tokens(&f.sig))
+                        .expect("writing to a String cannot fail");
                 }
             }
         }
@@ -157,7 +166,8 @@ fn list_item(item: &Item, public_types: &[String], out: &mut String) {
                         {
                             let sig = tokens(&f.sig);
                             let sig = sig.strip_prefix("fn ").unwrap_or(&sig);
-                            writeln!(out, "{on}::{sig}{}", cfg_note(&f.attrs)).expect("writing to a String cannot fail");
+                            writeln!(out, "{on}::{sig}{}", cfg_note(&f.attrs))
+                                .expect("writing to a String cannot fail");
                         }
                     }
                 }

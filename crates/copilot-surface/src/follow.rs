@@ -72,7 +72,9 @@ pub fn decode_examples(catalogue: &[CatalogueRow], examples: &[(&str, &str)]) ->
         .iter()
         .filter(|op| {
             let status = op.success_status.to_string();
-            !examples.iter().any(|(id, s)| *id == op.operation_id && *s == status)
+            !examples
+                .iter()
+                .any(|(id, s)| *id == op.operation_id && *s == status)
         })
         .map(|op| {
             format!(
@@ -96,7 +98,7 @@ pub fn wire_snapshots(catalogue: &[CatalogueRow], snapshot_files: &[String]) -> 
         .iter()
         .filter(|op| {
             let name = format!("wire__{}.snap", op.method_name);
-            !snapshot_files.iter().any(|f| *f == name)
+            !snapshot_files.contains(&name)
         })
         .map(|op| {
             format!(

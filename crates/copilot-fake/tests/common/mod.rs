@@ -9,13 +9,13 @@ use serde_json::Value;
 pub const TOKEN: &str = "test-token";
 
 /// A response as the tests look at it.
-pub struct Reply {
+pub struct Received {
     pub status: u16,
     pub headers: reqwest::header::HeaderMap,
     pub text: String,
 }
 
-impl Reply {
+impl Received {
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
     }
@@ -47,7 +47,7 @@ impl Reply {
 }
 
 /// Sends a request with the test token.
-pub async fn send(server: &FakeServer, method: &str, path: &str, body: Option<Value>) -> Reply {
+pub async fn send(server: &FakeServer, method: &str, path: &str, body: Option<Value>) -> Received {
     send_as(server, method, path, body, Some(TOKEN)).await
 }
 
@@ -57,7 +57,7 @@ pub async fn send_as(
     path: &str,
     body: Option<Value>,
     token: Option<&str>,
-) -> Reply {
+) -> Received {
     let url = if path.starts_with("http") {
         path.to_string()
     } else {
@@ -76,7 +76,7 @@ pub async fn send_as(
     let headers = response.headers().clone();
     let text = response.text().await.unwrap();
     assert!(headers.contains_key("request-id"), "no request-id header");
-    Reply {
+    Received {
         status,
         headers,
         text,
@@ -84,7 +84,7 @@ pub async fn send_as(
 }
 
 /// Asserts that `reply` is the documented success of `operation_id` and validates against the spec.
-pub fn conforms(operation_id: &str, reply: &Reply) -> Value {
+pub fn conforms(operation_id: &str, reply: &Received) -> Value {
     let op = operation(operation_id).unwrap();
     let (status, schema) = op.success().unwrap();
     assert_eq!(reply.status, status, "{operation_id}: {}", reply.text);
