@@ -24,6 +24,7 @@ mod challenge;
 mod clock;
 mod config;
 mod faults;
+mod filter;
 mod graph_error;
 mod handler;
 mod ids;
