@@ -5,6 +5,7 @@
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use copilot_api::catalogue::{self, ListQuery};
 use copilot_api::types;
 use futures_core::Stream;
 use futures_util::{StreamExt as _, TryStreamExt as _, future::BoxFuture, stream};
@@ -75,7 +76,8 @@ mod sealed {
     /// How the pages of a collection are fetched (not implementable outside this crate).
     pub trait Fetch: Sized {
         type Collection: DeserializeOwned + Send;
-        const OPERATION: &'static str;
+        /// The list operation's operationId (`listSessions`), from the catalogue.
+        fn operation() -> &'static str;
         fn split(collection: Self::Collection) -> Page<Self>;
         fn first<'a>(
             copilot: &'a Copilot,
@@ -87,15 +89,37 @@ mod sealed {
 
 use sealed::Fetch;
 
-/// `listed!(Item, Collection, operation, Scope::Variant { ids } => [("kind", id), ...])`: the
-/// item type's collection and how its first page is fetched (ids checked, OData options appended
-/// in the generated method's order).
+/// The OData options as the generated `*_with` list adapters take them, by name.
+fn query(o: &ListOptions) -> ListQuery<'_> {
+    ListQuery {
+        count: o.count,
+        filter: o.filter.as_deref(),
+        orderby: o.orderby.as_deref(),
+        select: o.select.as_deref(),
+        skip: o.skip,
+        top: o.top,
+    }
+}
+
+/// The operationId of the list operation whose adapter is `adapter` (`list_sessions_with`).
+fn operation_of(adapter: &'static str) -> &'static str {
+    adapter
+        .strip_suffix("_with")
+        .and_then(catalogue::by_method_name)
+        .map_or(adapter, |op| op.operation_id)
+}
+
+/// `listed!(Item, Collection, adapter, Scope::Variant { ids } => [("kind", id), ...])`: the
+/// item type's collection and how its first page is fetched (ids checked, OData options passed
+/// by name to the generated `*_with` adapter, which alone knows the method's argument order).
 macro_rules! listed {
     ($item:ty, $collection:ty, $op:ident, $scope:pat => [$(($kind:literal, $id:ident)),*]) => {
         impl Listed for $item {}
         impl Fetch for $item {
             type Collection = $collection;
-            const OPERATION: &'static str = stringify!($op);
+            fn operation() -> &'static str {
+                operation_of(stringify!($op))
+            }
             fn split(collection: $collection) -> Page<Self> {
                 Page {
                     items: collection.value,
@@ -113,35 +137,26 @@ macro_rules! listed {
                         return Err(Error::Protocol("a list was built for another collection".into()));
                     };
                     $(let $id = checked($kind, $id)?;)*
-                    run(copilot.api().$op(
-                        $($id,)*
-                        o.count,
-                        o.filter.as_deref(),
-                        o.orderby.as_deref(),
-                        o.select.as_deref(),
-                        o.skip,
-                        o.top,
-                    ))
-                    .await
+                    run(copilot.api().$op($($id,)* query(o))).await
                 })
             }
         }
     };
 }
 
-listed!(types::Workspace, types::WorkspaceCollectionResponse, list_workspaces, Scope::Workspaces => []);
-listed!(types::Plugin, types::PluginCollectionResponse, list_plugins, Scope::Plugins { ws } => [("workspace", ws)]);
-listed!(types::Session, types::SessionCollectionResponse, list_sessions, Scope::Sessions { ws } => [("workspace", ws)]);
+listed!(types::Workspace, types::WorkspaceCollectionResponse, list_workspaces_with, Scope::Workspaces => []);
+listed!(types::Plugin, types::PluginCollectionResponse, list_plugins_with, Scope::Plugins { ws } => [("workspace", ws)]);
+listed!(types::Session, types::SessionCollectionResponse, list_sessions_with, Scope::Sessions { ws } => [("workspace", ws)]);
 listed!(
     types::Prompt,
     types::PromptCollectionResponse,
-    list_prompts,
+    list_prompts_with,
     Scope::Prompts { ws, session } => [("workspace", ws), ("session", session)]
 );
 listed!(
     types::Evaluation,
     types::EvaluationCollectionResponse,
-    list_evaluations,
+    list_evaluations_with,
     Scope::Evaluations { ws, session, prompt } => [("workspace", ws), ("session", session), ("prompt", prompt)]
 );
 
@@ -158,7 +173,7 @@ pub struct List<T: Listed> {
 impl<T: Listed> std::fmt::Debug for List<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("List")
-            .field("operation", &T::OPERATION)
+            .field("operation", &T::operation())
             .finish_non_exhaustive()
     }
 }
@@ -259,7 +274,7 @@ fn page_stream<T: Listed>(
                     copilot
                         .inner
                         .pipeline
-                        .get_json::<T::Collection>(link, T::OPERATION)
+                        .get_json::<T::Collection>(link, T::operation())
                         .await?
                 }
             };

@@ -149,3 +149,6 @@ fn render_client(spec: &OpenAPI, shown: &str) -> Result<String, String> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod adding_an_operation;
