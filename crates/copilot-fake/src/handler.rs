@@ -35,6 +35,8 @@ pub(crate) struct State {
     random_seed: u64,
     /// Requests that no fault rule matched so far: the number of the next random draw.
     random_draws: std::sync::atomic::AtomicU64,
+    /// Faults injected so far, by kind (`FakeServer::injected_faults`).
+    pub injected: Mutex<std::collections::BTreeMap<String, u64>>,
 }
 
 /// Connection counters (see `FakeServer::connections`).
@@ -435,6 +437,7 @@ impl State {
                 .or(config.seed)
                 .unwrap_or_else(random_seed),
             random_draws: std::sync::atomic::AtomicU64::new(0),
+            injected: Mutex::new(std::collections::BTreeMap::new()),
             ids,
             config,
         }
@@ -608,21 +611,26 @@ impl State {
             *n += 1;
             *n
         };
-        if let Some(rule) = self
+        let fault = if let Some(rule) = self
             .config
             .faults
             .iter()
             .find(|rule| rule.applies(operation, call))
         {
-            return Some(rule.fault.clone());
+            Some(rule.fault.clone())
+        } else if self.config.random_faults.faults.is_empty() {
+            None
+        } else {
+            let n = self
+                .random_draws
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            self.config.random_faults.draw(self.random_seed, n).cloned()
+        };
+        if let Some(fault) = &fault {
+            let mut injected = self.injected.lock().unwrap_or_else(|p| p.into_inner());
+            *injected.entry(fault.kind()).or_insert(0) += 1;
         }
-        if self.config.random_faults.faults.is_empty() {
-            return None;
-        }
-        let n = self
-            .random_draws
-            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        self.config.random_faults.draw(self.random_seed, n).cloned()
+        fault
     }
 
     /// `script`, or a `capacityExceeded` outcome once `FakeConfig::capacity` evaluations exist.
@@ -768,6 +776,9 @@ impl State {
                 let now = self.clock.now();
                 let id = self.ids.next();
                 let w = workspace_mut(&mut store, ws)?;
+                if let Some(keep) = self.config.max_sessions {
+                    w.forget_oldest_sessions(keep.saturating_sub(1));
+                }
                 let s = w.add_session(Session {
                     id,
                     display_name: Some(name),
