@@ -12,6 +12,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
+use crate::artifacts;
 use crate::spec::workspace_root;
 
 /// graph-rs-sdk 3.0.1's one-call program: clean release build seconds, crates, bytes.
@@ -32,12 +33,17 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
 
     eprintln!("bench: building copilot-bench (release)");
-    run_quietly(
-        Command::new(&cargo)
-            .args(["build", "--release", "--quiet", "-p", "copilot-bench"])
-            .current_dir(&root),
+    // Where cargo put it (honours CARGO_TARGET_DIR), not a guessed target/release path.
+    let built = artifacts::build(
+        &cargo,
+        &root,
+        &["build", "--release", "--quiet", "-p", "copilot-bench"],
     )?;
-    let mut bench = Command::new(root.join("target/release/copilot-bench"));
+    let binary = built
+        .iter()
+        .find(|e| e.name == "copilot-bench" && !e.is_test)
+        .ok_or("cargo built no copilot-bench executable")?;
+    let mut bench = Command::new(&binary.path);
     if quick {
         bench.arg("--quick");
     }

@@ -3,10 +3,12 @@
 //! Run bare `cargo xtask` for the list. Every task is plain Rust so that it runs the same on
 //! every machine with the project's stable toolchain.
 
+mod artifacts;
 mod bench;
 mod docs_check;
 mod generate;
 mod spec;
+mod stress;
 
 use std::process::ExitCode;
 
@@ -26,6 +28,11 @@ tasks:
       Benchmarks (BENCHMARKS.md): call overhead, paging, ask latency, regeneration and
       footprint, each a median with its ratio against a baseline run in the same session.
       --quick   fewer rounds (under 3 minutes once built)
+  stress [--runs N] [--filter SUBSTR]
+      Build every test binary of the workspace and run each N times (default 20) with one
+      busy-loop thread per core; print runs, failures and median wall time per binary, and
+      the tail of each failing run's output. Exit 1 if any run failed.
+      --filter  only binaries whose source path or name contains SUBSTR
   help
       Print this list.
 ";
@@ -40,6 +47,7 @@ fn main() -> ExitCode {
         "generate" => generate::run(rest),
         "docs-check" => return docs_check::run(rest),
         "bench" => bench::run(rest),
+        "stress" => stress::run(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())

@@ -19,6 +19,7 @@ use crate::pipeline::{
 };
 use crate::reference::EvaluationRef;
 use crate::retry::RetryPolicy;
+use crate::throttle::Throttle;
 use crate::workspaces::WorkspaceClient;
 
 /// The Microsoft Graph beta base URL, the default.
@@ -65,6 +66,15 @@ impl Copilot {
     /// The generated low-level client, sharing this client's auth, retries and tracing.
     pub fn api(&self) -> &copilot_api::Client {
         &self.inner.api
+    }
+
+    /// How much longer the client holds new requests because the service answered 429 or 503
+    /// with `Retry-After` (one throttle for every call of this client and its clones), if it does.
+    pub fn throttled_for(&self) -> Option<Duration> {
+        self.inner
+            .pipeline
+            .throttle
+            .remaining(std::time::Instant::now())
     }
 
     /// The base URL requests go to.
@@ -245,6 +255,7 @@ impl CopilotBuilder {
             retry: self.retry,
             user_agent,
             in_flight: Arc::new(tokio::sync::Semaphore::new(self.max_concurrent_requests)),
+            throttle: Throttle::default(),
         });
         let root = base.as_str().trim_end_matches('/');
         let api = copilot_api::Client::with_transport(root, http, pipeline.clone());

@@ -72,6 +72,12 @@ pub enum Error {
         /// Why the wait ended.
         source: Box<Error>,
     },
+    /// [`AskMany`](crate::AskMany) did not ask this question: its capacity breaker stopped the
+    /// run (capacity exceeded, or throttling that persisted).
+    NotAsked {
+        /// Why the run stopped, naming the question that tripped it.
+        reason: String,
+    },
     /// [`Answer::json`](crate::Answer::json): the answer holds no JSON value.
     AnswerNotJson {
         /// What was wrong (no JSON, several fenced blocks, or the parse error).
@@ -282,6 +288,7 @@ impl fmt::Display for Error {
                 write!(f, "{source} (while waiting for evaluation {reference})")
             }
             Error::AnswerNotJson { message } => write!(f, "the answer is not JSON: {message}"),
+            Error::NotAsked { reason } => write!(f, "not asked: the run stopped: {reason}"),
         }
     }
 }

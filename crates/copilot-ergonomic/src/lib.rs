@@ -3,6 +3,7 @@
 
 mod answer;
 mod ask;
+mod ask_many;
 mod auth;
 #[cfg(feature = "azure-identity")]
 mod azure;
@@ -18,9 +19,11 @@ mod reference;
 mod request_ids;
 mod retry;
 mod sessions;
+mod throttle;
 mod workspaces;
 
 pub use answer::{Answer, real_time};
+pub use ask_many::{AskMany, Asked, DEFAULT_ASK_CONCURRENCY, OnCapacity, Progress};
 pub use auth::{AccessToken, BoxError, GRAPH_SCOPE, TokenFuture, TokenProvider};
 pub use client::{Copilot, CopilotBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_CONCURRENT_REQUESTS};
 pub use copilot_api::types;

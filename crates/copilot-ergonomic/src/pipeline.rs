@@ -24,6 +24,7 @@ use crate::challenge::claims_challenge;
 use crate::error::{ApiError, Error, excerpt};
 use crate::request_ids::RequestIds;
 use crate::retry::{RetryPolicy, parse_retry_after};
+use crate::throttle::Throttle;
 
 tokio::task_local! {
     static CALL: Arc<CallContext>;
@@ -96,6 +97,8 @@ pub(crate) struct Pipeline {
     pub user_agent: HeaderValue,
     /// Requests on the wire at once (send and body read); bounds the connections opened.
     pub in_flight: Arc<tokio::sync::Semaphore>,
+    /// Holds every request while the service has asked the client to wait.
+    pub throttle: Throttle,
 }
 
 impl std::fmt::Debug for Pipeline {
@@ -210,6 +213,9 @@ impl Pipeline {
                             .get(reqwest::header::RETRY_AFTER)
                             .and_then(|v| v.to_str().ok())
                             .and_then(|v| parse_retry_after(v, SystemTime::now()));
+                        if let (429 | 503, Some(wait)) = (response.status().as_u16(), retry_after) {
+                            self.throttle.hold(Instant::now(), wait);
+                        }
                         self.retry.delay_after_status(&method, response.status(), retry_after, retry, waited, jitter())
                     }
                     Err(e) => self.retry.delay_after_transport(&method, e.is_connect(), retry, waited, jitter()),
@@ -256,6 +262,13 @@ impl Pipeline {
     /// more than `in_flight` connections are ever busy (a response whose body is still unread
     /// keeps its connection).
     async fn send(&self, request: Request) -> reqwest::Result<Response> {
+        if let Some(held) = self.throttle.delay(Instant::now(), jitter()) {
+            tracing::debug!(
+                held_ms = held.as_millis() as u64,
+                "held by the client-wide throttle"
+            );
+            tokio::time::sleep(held).await;
+        }
         let Ok(_permit) = self.in_flight.acquire().await else {
             // The semaphore is never closed; sending without a permit is the safe fallback.
             return self.http.execute(request).await;

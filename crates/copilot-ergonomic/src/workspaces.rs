@@ -3,6 +3,7 @@
 use copilot_api::types;
 
 use crate::answer::Answer;
+use crate::ask_many::AskMany;
 use crate::client::{Copilot, run};
 use crate::error::Error;
 use crate::ids::checked;
@@ -69,6 +70,33 @@ impl WorkspaceClient {
             .as_deref()
             .ok_or_else(|| Error::Protocol("the session has no id".into()))?;
         Ok(self.session(id))
+    }
+
+    /// Asks many questions at once, each in a new session (or one, [`AskMany::in_session`]): a
+    /// lazy stream of [`Asked`](crate::Asked) results as they finish. See [`AskMany`].
+    ///
+    /// ```rust
+    /// # async fn demo(ws: copilot_ergonomic::WorkspaceClient) {
+    /// use futures::StreamExt as _;
+    /// let incidents = [4711, 4712, 4713];
+    /// let mut run = ws
+    ///     .ask_many(incidents.iter().map(|i| format!("Summarise incident {i}")))
+    ///     .concurrency(16);
+    /// while let Some(asked) = run.next().await {
+    ///     match &asked.result {
+    ///         Ok(answer) => println!("{}: {:?}", asked.index, answer.content()),
+    ///         Err(e) => eprintln!("{} {:?}: {e}", asked.index, asked.question),
+    ///     }
+    /// }
+    /// # }
+    /// ```
+    pub fn ask_many<'a, I>(&self, questions: I) -> AskMany<'a>
+    where
+        I: IntoIterator,
+        I::Item: Into<String> + 'a,
+        I::IntoIter: Send + 'a,
+    {
+        AskMany::new(self.clone(), questions)
     }
 
     /// Creates a session named after `question`, asks it, and waits for the answer; follow up

@@ -69,3 +69,28 @@ async fn the_token_never_appears_in_debug_display_errors_or_logs() {
         assert!(!text.contains(TOKEN), "the token leaked into: {text}");
     }
 }
+
+#[tokio::test]
+async fn a_raw_api_call_logs_the_client_request_id_it_sends() {
+    let captured = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(captured.clone())
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let (server, copilot) = fake(FakeConfig::new()).await;
+    copilot
+        .api()
+        .list_sessions("default", None, None, None, None, None, None)
+        .await
+        .unwrap();
+    let requests = server.requests();
+    let sent = requests[0].header("client-request-id").expect("sent");
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        logs.contains(&format!("client_request_id={sent}")),
+        "the span names the id the request carried ({sent}):\n{logs}"
+    );
+}

@@ -128,6 +128,9 @@ pub struct FakeConfig {
     pub(crate) workspaces: Vec<(String, Option<String>)>,
     pub(crate) plugins: Vec<PluginEntry>,
     pub(crate) max_body_bytes: usize,
+    pub(crate) rate_limit: Option<u32>,
+    pub(crate) capacity: Option<u64>,
+    pub(crate) claims_required: Vec<String>,
 }
 
 impl Default for FakeConfig {
@@ -164,6 +167,9 @@ impl Default for FakeConfig {
                 ),
             ],
             max_body_bytes: 1024 * 1024,
+            rate_limit: None,
+            capacity: None,
+            claims_required: Vec::new(),
         }
     }
 }
@@ -200,6 +206,47 @@ impl FakeConfig {
             created_for,
             running_for,
         };
+        self
+    }
+
+    /// How long evaluations stay `created`, keeping the `running` phase as it is.
+    pub fn created_for(mut self, created_for: Duration) -> Self {
+        self.phases.created_for = created_for;
+        self
+    }
+
+    /// How long evaluations stay `running`, keeping the `created` phase as it is.
+    pub fn running_for(mut self, running_for: Duration) -> Self {
+        self.phases.running_for = running_for;
+        self
+    }
+
+    /// Throttles like Graph: each bearer token may send `requests_per_second_per_token`
+    /// requests per second (bursts up to that many), measured on the server's [`Clock`] (so a
+    /// [`Clock::manual`] makes it deterministic). Past the limit the server answers 429
+    /// `TooManyRequests` with `Retry-After` in whole seconds (at least 1: the time until the
+    /// token may send again, rounded up), and does not process the request. Refused requests
+    /// do not use up the allowance. Off by default.
+    pub fn rate_limit(mut self, requests_per_second_per_token: u32) -> Self {
+        self.rate_limit = Some(requests_per_second_per_token.max(1));
+        self
+    }
+
+    /// The capacity of the (whole) fake: after `n_evaluations` evaluations have been created,
+    /// further evaluations complete with `result.type = "capacityExceeded"` and a `content`
+    /// that explains, instead of their script's outcome. Off by default.
+    pub fn capacity(mut self, n_evaluations: u64) -> Self {
+        self.capacity = Some(n_evaluations);
+        self
+    }
+
+    /// Treat `stale_token` as a token issued before a revocation: every request bearing it gets
+    /// the claims challenge of [`Fault::ClaimsChallenge`](crate::Fault::ClaimsChallenge) with
+    /// the default claims (`{"access_token":{"nbf":{"essential":true,"value":"1700000000"}}}`)
+    /// and is not processed. Any other accepted token passes, so a client that answers the
+    /// challenge by getting a new token succeeds. Repeatable.
+    pub fn require_claims(mut self, stale_token: impl Into<String>) -> Self {
+        self.claims_required.push(stale_token.into());
         self
     }
 
@@ -284,7 +331,8 @@ impl FakeConfig {
     ///  "runningForMs": 250, "seed": 7, "defaultAnswer": "…",
     ///  "scripts": [{"prompt": "who am I", "answer": "…", "outcome": "success",
     ///               "previewState": "ga", "createdForMs": 0, "runningForMs": 0}],
-    ///  "faults": ["getSession:1-2:429:2"], "workspaces": [{"id": "w2", "displayName": "W2"}]}
+    ///  "faults": ["getSession:1-2:429:2"], "workspaces": [{"id": "w2", "displayName": "W2"}],
+    ///  "rateLimit": 10, "capacity": 100, "maxBodyBytes": 1048576}
     /// ```
     pub fn from_json(value: &Value) -> Result<Self, String> {
         let mut config = Self::new();
@@ -300,11 +348,17 @@ impl FakeConfig {
                 }
                 "pageSize" => config = config.page_size(number(v, key)? as usize),
                 "maxPageSize" => config = config.max_page_size(number(v, key)? as usize),
-                "createdForMs" => config.phases.created_for = millis(v, key)?,
-                "runningForMs" => config.phases.running_for = millis(v, key)?,
+                "createdForMs" => config = config.created_for(millis(v, key)?),
+                "runningForMs" => config = config.running_for(millis(v, key)?),
                 "seed" => config = config.deterministic(number(v, key)?),
                 "defaultAnswer" => config = config.default_answer(string(v, key)?),
                 "maxBodyBytes" => config = config.max_body_bytes(number(v, key)? as usize),
+                "rateLimit" => {
+                    let n = u32::try_from(number(v, key)?)
+                        .map_err(|_| "`rateLimit` is too large".to_string())?;
+                    config = config.rate_limit(n);
+                }
+                "capacity" => config = config.capacity(number(v, key)?),
                 "faults" => {
                     for spec in array(v, key)? {
                         config = config.fault(FaultRule::parse(&string(spec, key)?)?);

@@ -28,6 +28,17 @@ pub enum Fault {
     },
     /// Handle the request, then label the JSON body `text/plain`.
     WrongContentType,
+    /// Answer 401 `InvalidAuthenticationToken` with a claims challenge (continuous access
+    /// evaluation): `WWW-Authenticate: Bearer realm="", authorization_uri="…",
+    /// error="insufficient_claims", claims="<base64 of claims>"` (the request is not processed).
+    ClaimsChallenge {
+        /// The claims JSON the client must get a token for, e.g.
+        /// `{"access_token":{"nbf":{"essential":true,"value":"1700000000"}}}`.
+        claims: String,
+    },
+    /// Handle the request normally (a create is stored), then close the connection without
+    /// sending the response: the client cannot tell whether the server acted.
+    DropAfterStore,
 }
 
 impl Fault {
@@ -36,6 +47,13 @@ impl Fault {
         Self::Status {
             status,
             retry_after: None,
+        }
+    }
+
+    /// A claims challenge asking for `claims` (a JSON object as text).
+    pub fn claims_challenge(claims: impl Into<String>) -> Self {
+        Self::ClaimsChallenge {
+            claims: claims.into(),
         }
     }
 
@@ -86,11 +104,14 @@ impl FaultRule {
     ///
     /// - OPERATION: an operationId or `*`;
     /// - CALLS: `3`, `1-2`, `4-` (from the 4th on) or `*`;
-    /// - KIND: a status (`429`, `503`; ARG is the `Retry-After` value, which may contain `:`),
-    ///   `latency` (ARG in ms), `drop`, `truncate`, `html` (ARG: status, default 502),
-    ///   `content-type`.
+    /// - KIND: a status (`429`, `503`, `401`; ARG is the `Retry-After` value, which may contain
+    ///   `:`), `latency` (ARG in ms), `drop`, `drop-after` (handle, then close unanswered),
+    ///   `truncate`, `html` (ARG: status, default 502), `content-type`, `claims` (a 401 claims
+    ///   challenge; ARG: the claims JSON, which may contain `:`, default
+    ///   `{"access_token":{"nbf":{"essential":true,"value":"1700000000"}}}`).
     ///
-    /// Examples: `getSession:1-2:429:2`, `*:1:latency:300`, `createPrompt:1:drop`.
+    /// Examples: `getSession:1-2:429:2`, `*:1:latency:300`, `createPrompt:1:drop`,
+    /// `createEvaluation:1:drop-after`, `getSession:1:claims`.
     pub fn parse(spec: &str) -> Result<Self, String> {
         let mut parts = spec.splitn(4, ':');
         let (Some(op), Some(calls), Some(kind)) = (parts.next(), parts.next(), parts.next()) else {
@@ -105,6 +126,12 @@ impl FaultRule {
                     .map_err(|_| format!("fault `{spec}`: latency needs milliseconds"))?,
             )),
             ("drop", None) => Fault::DropConnection,
+            ("drop-after", None) => Fault::DropAfterStore,
+            ("claims", claims) => Fault::ClaimsChallenge {
+                claims: claims
+                    .unwrap_or(crate::challenge::DEFAULT_CLAIMS)
+                    .to_string(),
+            },
             ("truncate", None) => Fault::TruncatedBody,
             ("content-type", None) => Fault::WrongContentType,
             ("html", status) => Fault::HtmlPage {
@@ -183,7 +210,31 @@ mod tests {
             FaultRule::parse("x:1:content-type").unwrap().fault,
             Fault::WrongContentType
         );
-        for bad in ["x", "x:1", "x:1:boom", "x:a:429", "x:1:latency", "x:1:200"] {
+        assert_eq!(
+            FaultRule::parse("createPrompt:1:drop-after").unwrap().fault,
+            Fault::DropAfterStore
+        );
+        assert_eq!(
+            FaultRule::parse("getSession:1:claims").unwrap().fault,
+            Fault::claims_challenge(crate::challenge::DEFAULT_CLAIMS),
+            "`claims` without an argument asks for the default claims"
+        );
+        assert_eq!(
+            FaultRule::parse(r#"x:1:claims:{"id_token":{"acrs":{"value":"c1"}}}"#)
+                .unwrap()
+                .fault,
+            Fault::claims_challenge(r#"{"id_token":{"acrs":{"value":"c1"}}}"#),
+            "claims JSON with `:` in it is kept whole"
+        );
+        for bad in [
+            "x",
+            "x:1",
+            "x:1:boom",
+            "x:a:429",
+            "x:1:latency",
+            "x:1:200",
+            "x:1:drop-after:5",
+        ] {
             assert!(FaultRule::parse(bad).is_err(), "{bad}");
         }
     }

@@ -9,12 +9,14 @@ use hyper::header::{HeaderMap, HeaderValue};
 use hyper::{Method, StatusCode};
 use serde_json::{Value, json};
 
+use crate::challenge;
 use crate::clock::Clock;
-use crate::config::FakeConfig;
+use crate::config::{FakeConfig, Script};
 use crate::faults::Fault;
 use crate::ids::Ids;
 use crate::odata::{self, Accepts, EntityKind, FilterOp, Paging};
 use crate::store::{self, Evaluation, Prompt, Session, Store};
+use crate::throttle::Throttle;
 
 /// The server's shared state.
 pub(crate) struct State {
@@ -25,6 +27,10 @@ pub(crate) struct State {
     pub calls: Mutex<HashMap<&'static str, u64>>,
     pub journal: Mutex<VecDeque<RecordedRequest>>,
     pub connections: Connections,
+    /// Per-token throttling, when `FakeConfig::rate_limit` is set.
+    pub throttle: Option<Throttle>,
+    /// Evaluations created so far (for `FakeConfig::capacity`).
+    pub evaluations_created: std::sync::atomic::AtomicU64,
 }
 
 /// Connection counters (see `FakeServer::connections`).
@@ -239,6 +245,8 @@ struct GraphError {
     code: &'static str,
     message: String,
     allow: Option<&'static str>,
+    /// A `WWW-Authenticate` value other than the plain Bearer challenge.
+    challenge: Option<String>,
 }
 
 impl GraphError {
@@ -248,7 +256,20 @@ impl GraphError {
             code,
             message: message.into(),
             allow: None,
+            challenge: None,
         }
+    }
+
+    /// A 401 claims challenge asking for `claims` (JSON text).
+    fn claims_challenge(claims: &str) -> Self {
+        let mut e = Self::new(
+            StatusCode::UNAUTHORIZED,
+            "InvalidAuthenticationToken",
+            "The access token does not satisfy the claims this resource requires; acquire a \
+             new token with the claims in the WWW-Authenticate header.",
+        );
+        e.challenge = Some(challenge::insufficient_claims(claims));
+        e
     }
 
     fn bad_request(message: impl Into<String>) -> Self {
@@ -294,6 +315,13 @@ fn route(method: &Method, path: &str) -> Result<Route, GraphError> {
         )
     };
     let segs = segments(path).ok_or_else(not_found)?;
+    // `$count`, `$ref`, `$value`, …: Graph's generated surface has them, the service (and the
+    // fake) answer them as an unknown segment.
+    if let Some(segment) = segs.iter().find(|s| s.starts_with('$')) {
+        return Err(GraphError::bad_request(format!(
+            "Resource not found for the segment '{segment}'."
+        )));
+    }
     let s: Vec<&str> = segs.iter().map(String::as_str).collect();
     let (allowed, route): (&'static str, Option<Route>) = match (s.as_slice(), method.as_str()) {
         ([], "GET") => ("GET", Some(Route::ListWorkspaces)),
@@ -395,6 +423,8 @@ impl State {
             calls: Mutex::new(HashMap::new()),
             journal: Mutex::new(VecDeque::new()),
             connections: Connections::default(),
+            throttle: config.rate_limit.map(Throttle::new),
+            evaluations_created: std::sync::atomic::AtomicU64::new(0),
             ids,
             config,
         }
@@ -423,6 +453,21 @@ impl State {
             request_id,
             client_request_id,
         };
+
+        if let Some(throttle) = &self.throttle
+            && let Err(seconds) = throttle.admit(&self.clock, bearer_token(req.headers))
+        {
+            insert(&mut headers, "retry-after", &seconds.to_string());
+            return Outcome::Respond(self.error(
+                &ctx,
+                headers,
+                GraphError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "TooManyRequests",
+                    "Too many requests for this token; retry after the time given by Retry-After.",
+                ),
+            ));
+        }
 
         let route = match route(req.method, req.path) {
             Ok(route) => route,
@@ -459,6 +504,13 @@ impl State {
             }
             Some(Fault::Latency(delay)) => tokio::time::sleep(*delay).await,
             Some(Fault::DropConnection) => return Outcome::Drop,
+            Some(Fault::ClaimsChallenge { claims }) => {
+                return Outcome::Respond(self.error(
+                    &ctx,
+                    headers,
+                    GraphError::claims_challenge(claims),
+                ));
+            }
             Some(Fault::HtmlPage { status }) => {
                 insert(&mut headers, "content-type", "text/html; charset=utf-8");
                 let body = format!(
@@ -489,6 +541,7 @@ impl State {
             },
         };
         Outcome::Respond(match fault {
+            Some(Fault::DropAfterStore) => return Outcome::Drop,
             Some(Fault::TruncatedBody) => Reply {
                 body: reply.body.slice(..reply.body.len() / 2),
                 ..reply
@@ -552,6 +605,25 @@ impl State {
             .map(|rule| rule.fault.clone())
     }
 
+    /// `script`, or a `capacityExceeded` outcome once `FakeConfig::capacity` evaluations exist.
+    fn within_capacity(&self, script: Script) -> Script {
+        let n = self
+            .evaluations_created
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+            + 1;
+        match self.config.capacity {
+            Some(capacity) if n > capacity => Script {
+                answer: Some(format!(
+                    "The workspace has used its capacity ({capacity} evaluations); this prompt \
+                     was not evaluated. Add capacity or try again later.\n"
+                )),
+                outcome: "capacityExceeded".into(),
+                ..script
+            },
+            _ => script,
+        }
+    }
+
     fn authorize(&self, headers: &HeaderMap) -> Result<(), GraphError> {
         let unauthorized = |message: &str| {
             GraphError::new(
@@ -576,6 +648,9 @@ impl State {
             Some(tokens) if !tokens.iter().any(|t| t == token) => Err(unauthorized(
                 "Access token validation failure. Invalid audience.",
             )),
+            _ if self.config.claims_required.iter().any(|t| t == token) => {
+                Err(GraphError::claims_challenge(challenge::DEFAULT_CLAIMS))
+            }
             _ => Ok(()),
         }
     }
@@ -594,6 +669,13 @@ impl State {
             }
         });
         insert(&mut headers, "content-type", JSON_CONTENT_TYPE);
+        match &e.challenge {
+            Some(value) => insert(&mut headers, "www-authenticate", value),
+            None if e.status == StatusCode::UNAUTHORIZED => {
+                insert(&mut headers, "www-authenticate", &challenge::bearer());
+            }
+            None => {}
+        }
         if let Some(allow) = e.allow {
             insert(&mut headers, "allow", allow);
         }
@@ -812,6 +894,7 @@ impl State {
                     .ok_or_else(|| GraphError::not_found("prompt", prompt))?;
                 let script = self.config.script_for(p.content.as_deref());
                 let phases = script.phases.unwrap_or(self.config.phases);
+                let script = self.within_capacity(script);
                 p.evaluations.push(Evaluation {
                     id,
                     created: now,
@@ -868,6 +951,19 @@ const PROMPT_TYPES: [&str; 6] = [
 struct Ctx {
     request_id: String,
     client_request_id: Option<String>,
+}
+
+/// The bearer token of a request (empty when there is none), the key of its throttling bucket.
+fn bearer_token(headers: &HeaderMap) -> &str {
+    headers
+        .get(hyper::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|t| {
+            t.strip_prefix("Bearer ")
+                .or_else(|| t.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .unwrap_or_default()
 }
 
 fn insert(headers: &mut HeaderMap, name: &'static str, value: &str) {

@@ -19,6 +19,7 @@
 //! # }
 //! ```
 
+mod challenge;
 mod clock;
 mod config;
 mod faults;
@@ -28,6 +29,7 @@ mod odata;
 mod scripted;
 mod server;
 mod store;
+mod throttle;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

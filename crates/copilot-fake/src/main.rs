@@ -2,9 +2,14 @@
 //!
 //! ```text
 //! cargo run -p copilot-fake -- --listen 127.0.0.1:8080 [--token T]… [--page-size N]
-//!     [--created-for-ms MS] [--running-for-ms MS] [--seed N] [--fault SPEC]… [--config FILE]
+//!     [--created-for-ms MS] [--running-for-ms MS] [--seed N] [--fault SPEC]…
+//!     [--rate-limit N] [--capacity N] [--config FILE]
 //! ```
 //! Prints exactly one line, `listening on http://ADDR/beta`, once it accepts connections.
+//!
+//! Flags compose in any order: the `--config` file is read first, then every other flag is
+//! applied on top of it (a flag wins over the file; repeatable flags such as `--token` and
+//! `--fault` add to the file's lists, the file's fault rules being consulted first).
 
 use std::io::Write as _;
 use std::net::SocketAddr;
@@ -15,11 +20,13 @@ use copilot_fake::{FakeConfig, FakeServer, FaultRule};
 
 const USAGE: &str = "usage: copilot-fake [--listen ADDR] [--token TOKEN]... [--page-size N] \
 [--max-page-size N] [--created-for-ms MS] [--running-for-ms MS] [--seed N] [--answer TEXT] \
-[--fault OPERATION:CALLS:KIND[:ARG]]... [--config FILE.json]";
+[--fault OPERATION:CALLS:KIND[:ARG]]... [--rate-limit REQUESTS_PER_SECOND_PER_TOKEN] \
+[--capacity EVALUATIONS] [--config FILE.json]";
 
 fn parse(args: &[String]) -> Result<(SocketAddr, FakeConfig), String> {
     let mut listen: SocketAddr = "127.0.0.1:8080".parse().map_err(|e| format!("{e}"))?;
-    let mut config = FakeConfig::new();
+    let mut file = None;
+    let mut flags: Vec<(&str, &str)> = Vec::new();
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         if flag == "--help" || flag == "-h" {
@@ -28,42 +35,53 @@ fn parse(args: &[String]) -> Result<(SocketAddr, FakeConfig), String> {
         let value = it
             .next()
             .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
-        let number = || {
-            value
-                .parse::<u64>()
-                .map_err(|_| format!("{flag}: `{value}` is not a number"))
-        };
-        config = match flag.as_str() {
+        match flag.as_str() {
+            "--config" => file = Some(value.as_str()),
             "--listen" => {
                 listen = value.parse().map_err(|_| {
                     format!("--listen: `{value}` is not an address like 127.0.0.1:8080")
                 })?;
-                config
             }
-            "--token" => config.token(value),
-            "--page-size" => config.page_size(number()? as usize),
-            "--max-page-size" => config.max_page_size(number()? as usize),
-            "--created-for-ms" => {
-                let running = Duration::from_millis(250);
-                config.phases(Duration::from_millis(number()?), running)
-            }
-            "--running-for-ms" => {
-                config.phases(Duration::from_millis(50), Duration::from_millis(number()?))
-            }
-            "--seed" => config.deterministic(number()?),
-            "--answer" => config.default_answer(value),
-            "--fault" => config.fault(FaultRule::parse(value)?),
-            "--config" => {
-                let text =
-                    std::fs::read_to_string(value).map_err(|e| format!("--config {value}: {e}"))?;
-                let json =
-                    serde_json::from_str(&text).map_err(|e| format!("--config {value}: {e}"))?;
-                FakeConfig::from_json(&json).map_err(|e| format!("--config {value}: {e}"))?
-            }
-            other => return Err(format!("unknown flag `{other}`\n{USAGE}")),
-        };
+            _ => flags.push((flag.as_str(), value.as_str())),
+        }
+    }
+    let mut config = match file {
+        Some(path) => load(path)?,
+        None => FakeConfig::new(),
+    };
+    for (flag, value) in flags {
+        config = apply(config, flag, value)?;
     }
     Ok((listen, config))
+}
+
+fn load(path: &str) -> Result<FakeConfig, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("--config {path}: {e}"))?;
+    let json = serde_json::from_str(&text).map_err(|e| format!("--config {path}: {e}"))?;
+    FakeConfig::from_json(&json).map_err(|e| format!("--config {path}: {e}"))
+}
+
+fn apply(config: FakeConfig, flag: &str, value: &str) -> Result<FakeConfig, String> {
+    let number = || {
+        value
+            .parse::<u64>()
+            .map_err(|_| format!("{flag}: `{value}` is not a number"))
+    };
+    Ok(match flag {
+        "--token" => config.token(value),
+        "--page-size" => config.page_size(number()? as usize),
+        "--max-page-size" => config.max_page_size(number()? as usize),
+        "--created-for-ms" => config.created_for(Duration::from_millis(number()?)),
+        "--running-for-ms" => config.running_for(Duration::from_millis(number()?)),
+        "--seed" => config.deterministic(number()?),
+        "--answer" => config.default_answer(value),
+        "--fault" => config.fault(FaultRule::parse(value)?),
+        "--rate-limit" => config.rate_limit(
+            u32::try_from(number()?).map_err(|_| format!("{flag}: `{value}` is too large"))?,
+        ),
+        "--capacity" => config.capacity(number()?),
+        other => return Err(format!("unknown flag `{other}`\n{USAGE}")),
+    })
 }
 
 #[tokio::main(flavor = "multi_thread")]

@@ -2,6 +2,11 @@
 //!
 //! Each connection has a kill switch, so a `DropConnection` fault closes the socket without
 //! any response bytes, as a network failure would.
+//!
+//! Connections allow half-closure: a client may shut down its write side right after sending a
+//! request and still gets the answer. (hyper's default treats that EOF as the client having
+//! gone and closes without answering, whenever it reads the EOF before the response is ready —
+//! a race that made such clients see an empty reply now and then.)
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -49,6 +54,7 @@ pub(crate) async fn serve(
                 respond(Arc::clone(&state), Arc::clone(&trigger), local, req)
             });
             let connection = hyper::server::conn::http1::Builder::new()
+                .half_close(true)
                 .serve_connection(TokioIo::new(stream), service);
             tokio::select! {
                 _ = connection => {}

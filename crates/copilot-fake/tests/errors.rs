@@ -176,3 +176,55 @@ async fn request_ids_are_fresh_and_client_request_ids_echoed() {
     let body: serde_json::Value = r.json().await.unwrap();
     assert_eq!(body["error"]["innerError"]["client-request-id"], "xyz");
 }
+
+#[tokio::test]
+async fn every_401_carries_graphs_bearer_challenge() {
+    let server = FakeServer::start_with(FakeConfig::new().token(TOKEN))
+        .await
+        .unwrap();
+    let expected = r#"Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000""#;
+    for (token, why) in [(None, "no token"), (Some("wrong"), "a token not accepted")] {
+        let r = send_as(&server, "GET", &format!("{WS}/sessions"), None, token).await;
+        assert_eq!(r.status, 401, "{why}: {}", r.text);
+        assert_eq!(r.error_code(), "InvalidAuthenticationToken", "{why}");
+        assert_eq!(
+            r.header("www-authenticate"),
+            Some(expected),
+            "{why}: the 401 lacks Graph's challenge"
+        );
+    }
+    let ok = send(&server, "GET", &format!("{WS}/sessions"), None).await;
+    assert_eq!(
+        ok.header("www-authenticate"),
+        None,
+        "a 200 must not carry a challenge"
+    );
+}
+
+#[tokio::test]
+async fn dollar_count_and_other_dollar_segments_are_unknown_segments() {
+    let server = FakeServer::start().await.unwrap();
+    let (session, prompt, _) = session_prompt_evaluation(&server, "q").await;
+    let cases = [
+        (
+            "/security/securityCopilot/workspaces/$count".to_string(),
+            "$count",
+        ),
+        (format!("{WS}/sessions/$count"), "$count"),
+        (format!("{WS}/plugins/$count"), "$count"),
+        (format!("{session}/prompts/$count"), "$count"),
+        (format!("{prompt}/evaluations/$count"), "$count"),
+        (format!("{WS}/sessions/%24count"), "$count"),
+        (format!("{session}/$ref"), "$ref"),
+    ];
+    for (path, segment) in cases {
+        let r = send(&server, "GET", &path, None).await;
+        assert_eq!(r.status, 400, "GET {path}: {}", r.text);
+        assert_eq!(r.error_code(), "BadRequest", "GET {path}");
+        assert_eq!(
+            r.json()["error"]["message"],
+            format!("Resource not found for the segment '{segment}'."),
+            "GET {path}"
+        );
+    }
+}
