@@ -1,46 +1,16 @@
 //! `ask-many`: one question a line (or NDJSON `{"question": …}`), each in its own session, a
-//! few at a time; one NDJSON result a line as each finishes, with its `index`.
+//! few at a time (`WorkspaceClient::ask_many`); one NDJSON result a line as each finishes,
+//! with its `index`.
 
 use std::path::Path;
 
-use copilot_ergonomic::{Answer, Error, WorkspaceClient};
-use futures_util::{Stream, StreamExt as _};
+use copilot_ergonomic::WorkspaceClient;
+use futures_util::StreamExt as _;
 use tokio::io::AsyncReadExt as _;
 
 use crate::exit::{self, Failure};
 use crate::output::{self, ItemRecord};
 use crate::progress::{self, Spinner};
-
-/// One question's result.
-pub struct Asked {
-    /// Its position among the questions, from 0.
-    pub index: usize,
-    /// The question.
-    pub question: String,
-    /// The answer or why there is none.
-    pub result: Result<Answer, Error>,
-}
-
-/// The questions answered `concurrency` at a time, in the order they finish.
-///
-/// The one place that says how: becomes `ws.ask_many(questions).concurrency(n)` once
-/// `WorkspaceClient::ask_many` is available.
-fn ask_many(
-    ws: &WorkspaceClient,
-    questions: Vec<String>,
-    concurrency: usize,
-) -> impl Stream<Item = Asked> + '_ {
-    futures_util::stream::iter(questions.into_iter().enumerate())
-        .map(move |(index, question)| async move {
-            let result = ws.ask(question.clone()).await;
-            Asked {
-                index,
-                question,
-                result,
-            }
-        })
-        .buffer_unordered(concurrency)
-}
 
 /// `seccopilot ask-many [FILE|-] [--concurrency N]`.
 pub async fn run(
@@ -55,28 +25,28 @@ pub async fn run(
     }
     let total = questions.len();
     let spinner = Spinner::start(format!("0/{total} answered"));
-    let (mut done, mut failed, mut code) = (0usize, 0usize, exit::OK);
+    let mut code = exit::OK;
     progress::unknown(total.min(concurrency));
-    let mut results = std::pin::pin!(ask_many(ws, questions, concurrency));
-    while let Some(asked) = results.next().await {
+    let mut run = ws.ask_many(questions).concurrency(concurrency);
+    while let Some(asked) = run.next().await {
         let result = asked.result.map(|answer| {
             let ids = answer.request_ids().to_vec();
             (answer, ids)
         });
-        let item_code = ItemRecord::exit_code(&result);
         output::print_line(&ItemRecord::of(asked.index, &asked.question, &result));
-        done += 1;
-        if item_code != exit::OK {
-            failed += 1;
-        }
-        code = exit::worst(code, item_code);
-        let running = (total - done).min(concurrency);
-        progress::unknown(running);
+        code = exit::worst(code, ItemRecord::exit_code(&result));
+        let p = run.progress();
+        progress::unknown(p.running);
         spinner.set(format!(
-            "{done}/{total} answered ({failed} unsuccessful, {running} running, {} queued)",
-            total - done - running
+            "{}/{total} answered: {} succeeded, {} unsuccessful, {} running, {} queued",
+            p.succeeded + p.failed,
+            p.succeeded,
+            p.failed,
+            p.running,
+            p.queued
         ));
     }
+    let failed = run.progress().failed;
     drop(spinner);
     if failed > 0 {
         eprintln!("{failed} of {total} questions were not answered successfully");

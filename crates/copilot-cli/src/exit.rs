@@ -24,6 +24,8 @@ pub fn code_of(error: &Error) -> u8 {
     match error {
         Error::WaitTimedOut { .. } => return DEADLINE,
         Error::Auth(_) => return AUTH,
+        // ask-many's capacity breaker stopped the run before this question.
+        Error::NotAsked { .. } => return THROTTLED,
         Error::WaitFailed { source, .. } if matches!(**source, Error::Auth(_)) => return AUTH,
         _ => {}
     }
