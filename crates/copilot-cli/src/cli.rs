@@ -86,12 +86,13 @@ pub enum Command {
         #[arg(long, value_name = "ID")]
         session: Option<String>,
     },
-    /// Ask many questions, each in its own session; results as NDJSON (any order, with `index`)
+    /// Ask many questions, each in its own session; results as NDJSON whatever --output says (in the
+    /// order they finish, with `index`)
     AskMany {
         /// One question a line, or NDJSON {"question": "..."}; `-` or nothing reads stdin
         file: Option<PathBuf>,
         /// Questions in flight at once
-        #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+        #[arg(long, value_name = "N", default_value_t = copilot_ergonomic::DEFAULT_ASK_CONCURRENCY as u16, value_parser = clap::value_parser!(u16).range(1..=64))]
         concurrency: u16,
     },
     /// Wait for an evaluation by the reference `ask` prints on a timeout or Ctrl-C

@@ -295,7 +295,7 @@ mod tests {
             Err(PromptbookError::UnsupportedPrompt { position: 1, .. })
         ));
         assert!(matches!(
-            Promptbook::from_json("[]"),
+            Promptbook::from_json("42"),
             Err(PromptbookError::Parse(_))
         ));
     }
