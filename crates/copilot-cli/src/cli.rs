@@ -86,8 +86,9 @@ pub enum Command {
         #[arg(long, value_name = "ID")]
         session: Option<String>,
     },
-    /// Ask many questions, each in its own session; results as NDJSON whatever --output says (in the
-    /// order they finish, with `index`)
+    /// Ask many questions, one session each; results as NDJSON
+    ///
+    /// Whatever --output says: one JSON object a line, in the order they finish, with `index`.
     AskMany {
         /// One question a line, or NDJSON {"question": "..."}; `-` or nothing reads stdin
         file: Option<PathBuf>,
