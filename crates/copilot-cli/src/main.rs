@@ -84,7 +84,7 @@ fn on_interrupt() -> Failure {
             failure = failure.hint("no evaluation had been started");
         }
     }
-    if let Some(session) = in_flight.session {
+    if let Some(session) = in_flight.session.filter(|_| !connect::is_demo()) {
         failure = failure.hint(format!(
             "session {session}: `seccopilot transcript {session}` shows what it holds"
         ));

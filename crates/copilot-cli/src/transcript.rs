@@ -137,10 +137,89 @@ pub fn markdown(t: &Transcript) -> String {
             ));
             if let Some(answer) = e.content.as_deref().filter(|c| !c.trim().is_empty()) {
                 md.push('\n');
-                md.push_str(answer.trim_end());
+                md.push_str(demote_headings(answer.trim_end()).trim_end());
                 md.push('\n');
             }
         }
     }
     md
+}
+
+/// The answer with its ATX headings two levels deeper (at most `######`, code fences
+/// untouched), so they sit under the transcript's `## N.` prompt headings.
+fn demote_headings(answer: &str) -> String {
+    let mut out = String::with_capacity(answer.len() + 16);
+    let mut in_fence = false;
+    for line in answer.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_fence = !in_fence;
+        }
+        let level = trimmed.chars().take_while(|c| *c == '#').count();
+        let is_heading = !in_fence
+            && (1..=6).contains(&level)
+            && trimmed[level..].starts_with([' ', '\t', '\n'])
+            && line.len() - trimmed.len() < 4;
+        if is_heading {
+            let deeper = (level + 2).min(6);
+            out.push_str(&"#".repeat(deeper));
+            out.push_str(&trimmed[level..]);
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> Option<DateTime<Utc>> {
+        Some(text.parse().unwrap())
+    }
+
+    #[test]
+    fn markdown_has_a_heading_per_prompt_and_the_answers_under_it() {
+        let evaluation = |id: &str, outcome: &str, content: Option<&str>| EvaluationEntry {
+            evaluation_id: id.into(),
+            state: Some("completed".into()),
+            outcome: Some(outcome.into()),
+            content: content.map(str::to_string),
+            created_date_time: at("2025-10-22T20:00:01Z"),
+            completed_date_time: at("2025-10-22T20:00:09Z"),
+        };
+        let transcript = Transcript {
+            session_id: "s1".into(),
+            display_name: Some("Triage of incident 42".into()),
+            created_date_time: at("2025-10-22T20:00:00Z"),
+            prompts: vec![
+                PromptEntry {
+                    prompt_id: "p1".into(),
+                    content: Some("Summarize incident 42".into()),
+                    created_date_time: at("2025-10-22T20:00:00Z"),
+                    evaluations: vec![evaluation(
+                        "e1",
+                        "success",
+                        Some(
+                            "## Incident 42\n\n- **Severity**: high\n\n```sh\n# not a heading\n```\n",
+                        ),
+                    )],
+                },
+                PromptEntry {
+                    prompt_id: "p2".into(),
+                    content: Some("Classify it.\nExplain why.".into()),
+                    created_date_time: at("2025-10-22T20:01:00Z"),
+                    evaluations: vec![evaluation("e2", "rejected", None)],
+                },
+                PromptEntry {
+                    prompt_id: "p3".into(),
+                    content: Some("And the user?".into()),
+                    created_date_time: at("2025-10-22T20:02:00Z"),
+                    evaluations: vec![],
+                },
+            ],
+        };
+        insta::assert_snapshot!("transcript_markdown", markdown(&transcript));
+    }
 }
