@@ -5,9 +5,14 @@
 
 mod artifacts;
 mod bench;
+mod cli;
 mod docs_check;
+mod edm_type;
+mod findings;
 mod generate;
+mod metadata_check;
 mod spec;
+mod spec_view;
 mod stress;
 
 use std::process::ExitCode;
@@ -23,6 +28,11 @@ tasks:
   docs-check <DOCS_DIR> [--format text|json] [--spec PATH]
       Compare Microsoft Graph docs pages (api-reference/beta/{api,resources}) of the Security
       Copilot namespace with the spec and list what the spec must change.
+      Exit 0: they agree; 1: drift found; 2: unreadable input (file and line named).
+  metadata-check <FILE> [--format text|json] [--spec PATH]
+      Compare Graph's $metadata (EDMX/CSDL, streamed; download it with
+      `curl -o metadata.xml https://graph.microsoft.com/beta/\\$metadata`) with the spec: types,
+      properties, nullability, base types, keys, enum members, contained navigations.
       Exit 0: they agree; 1: drift found; 2: unreadable input (file and line named).
   bench [--quick]
       Benchmarks (BENCHMARKS.md): call overhead, paging, ask latency, regeneration and
@@ -46,6 +56,7 @@ fn main() -> ExitCode {
     let result = match task.as_str() {
         "generate" => generate::run(rest),
         "docs-check" => return docs_check::run(rest),
+        "metadata-check" => return metadata_check::run(rest),
         "bench" => bench::run(rest),
         "stress" => stress::run(rest),
         "help" | "--help" | "-h" => {

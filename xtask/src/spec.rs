@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::findings::Unreadable;
+
 /// The spec's path relative to the workspace root, as printed in messages and the header.
 pub const SPEC_PATH: &str = "openapi/copilot.yaml";
 
@@ -25,5 +27,20 @@ pub fn parse(text: &str, shown: &str) -> Result<openapiv3::OpenAPI, String> {
     serde_yaml::from_str(text).map_err(|e| match e.location() {
         Some(at) => format!("{shown}:{}:{}: {e}", at.line(), at.column()),
         None => format!("{shown}: {e}"),
+    })
+}
+
+/// Reads the spec at `file` as JSON for the checks; `shown` names it in errors. Only a broken
+/// spec is parsed again, as an OpenAPI document, for an error message with line and column.
+pub fn load_json(file: &Path, shown: &str) -> Result<serde_json::Value, Unreadable> {
+    let text = std::fs::read_to_string(file).map_err(|e| Unreadable {
+        file: shown.to_string(),
+        line: None,
+        reason: format!("cannot read the spec: {e}"),
+    })?;
+    copilot_spec::parse(&text).map_err(|plain| Unreadable {
+        file: shown.to_string(),
+        line: None,
+        reason: parse(&text, shown).err().unwrap_or(plain),
     })
 }

@@ -2,10 +2,11 @@
 //! format of Microsoft's Graph docs, written for this project): the pages that match the spec
 //! pass, and each mutation a docs change can bring yields exactly its one item.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod common;
 
+use std::path::{Path, PathBuf};
+
+use common::{Run, temp_dir};
 use serde_json::Value;
 
 const API: &str = "api-reference/beta/api";
@@ -20,13 +21,7 @@ struct Docs(PathBuf);
 
 impl Docs {
     fn copy() -> Self {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "copilot-docs-check-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
+        let dir = temp_dir("copilot-docs-check");
         copy_dir(&fixtures(), &dir);
         Docs(dir)
     }
@@ -78,24 +73,10 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 fn docs_check(dir: &Path, extra: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .arg("docs-check")
-        .arg(dir)
-        .args(extra)
-        .output()
-        .unwrap();
-    Run {
-        code: output.status.code().unwrap(),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
+    let mut args = vec![std::ffi::OsStr::new("docs-check"), dir.as_os_str()];
+    args.extend(extra.iter().map(std::ffi::OsStr::new));
+    common::xtask(&fixtures(), args)
 }
 
 /// Runs the check on a mutated copy: exit 1, exactly one drift item of `kind`; returns the text
@@ -283,6 +264,36 @@ fn a_payload_that_is_not_json_is_a_doc_problem_with_its_line() {
         run.stdout
     );
     assert!(run.stdout.contains("3 doc problems"));
+}
+
+#[test]
+fn an_example_with_type_names_for_values_is_a_template_not_drift() {
+    let docs = Docs::copy();
+    let page = format!("{API}/security-securitycopilot-prompt-post-evaluations.md");
+    docs.edit(
+        &page,
+        "\"createdDateTime\": \"2025-11-03T09:15:40.2201Z\",",
+        "\"createdDateTime\": \"String (timestamp)\",",
+    )
+    .edit(
+        &page,
+        "\"executionCount\": 0,",
+        "\"executionCount\": \"Integer\",",
+    );
+    let run = docs_check(&docs.0, &["--format", "json"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    let problems = report["doc_problems"].as_array().unwrap();
+    let template: Vec<_> = problems
+        .iter()
+        .filter(|p| p["kind"] == "example-template")
+        .collect();
+    assert_eq!(template.len(), 1, "{problems:#?}");
+    assert_eq!(
+        template[0]["message"],
+        "response example `create_evaluation` is a template, not data (`\"createdDateTime\": \"String (timestamp)\"` names a type): not validated"
+    );
+    assert_eq!(template[0]["file"], page.as_str());
 }
 
 #[test]

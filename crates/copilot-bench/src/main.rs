@@ -1,4 +1,5 @@
-//! `copilot-bench [--quick]`: the in-process measurements of `cargo xtask bench`, each against a
+//! `copilot-bench [--quick] [--profile ours|raw]`: the in-process measurements of
+//! `cargo xtask bench`, each against a
 //! hand-written reqwest + serde_json baseline run in the same process, against the same
 //! `copilot-fake` server (on its own runtime thread), alternating so that drift hits both.
 //!
@@ -23,6 +24,8 @@ pub struct Plan {
     pub page: i32,
     pub ask_after: Duration,
     pub asks: usize,
+    /// Run only one side of the call-overhead loop (for `perf record`).
+    pub profile: Option<String>,
 }
 
 impl Plan {
@@ -35,6 +38,7 @@ impl Plan {
                 page: 100,
                 ask_after: Duration::from_secs(2),
                 asks: 3,
+                profile: None,
             }
         } else {
             Plan {
@@ -44,14 +48,22 @@ impl Plan {
                 page: 100,
                 ask_after: Duration::from_secs(5),
                 asks: 5,
+                profile: None,
             }
         }
     }
 }
 
 fn main() -> ExitCode {
-    let quick = std::env::args().any(|a| a == "--quick");
-    let plan = Plan::new(quick);
+    let args: Vec<String> = std::env::args().collect();
+    let quick = args.iter().any(|a| a == "--quick");
+    let mut plan = Plan::new(quick);
+    // `--profile ours|raw`: only that side's call loop, long enough for a profiler to sample.
+    plan.profile = args
+        .iter()
+        .position(|a| a == "--profile")
+        .and_then(|i| args.get(i + 1))
+        .cloned();
     match run(&plan) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -95,6 +107,9 @@ fn run(plan: &Plan) -> Result<(), String> {
             copilot: &copilot,
             raw: &raw,
         };
+        if let Some(side) = &plan.profile {
+            return bench.profile(side).await;
+        }
         bench.call_overhead().await?;
         bench.paging().await?;
         bench.ask_latency().await

@@ -107,6 +107,32 @@ impl Bench<'_> {
         Ok(())
     }
 
+    /// 100,000 getSession calls of one side only, for a profiler.
+    pub async fn profile(&self, side: &str) -> Result<(), String> {
+        let workspace = self.copilot.workspace("default");
+        let id = workspace
+            .create_session("profile")
+            .await
+            .map_err(err)?
+            .id
+            .ok_or("no id")?;
+        let url = format!("{}/sessions/{id}", self.workspace_url());
+        let session = workspace.session(id);
+        let started = Instant::now();
+        let calls = 100_000;
+        for _ in 0..calls {
+            match side {
+                "raw" => drop(std::hint::black_box(self.raw_get::<Session>(&url).await?)),
+                _ => drop(std::hint::black_box(session.get().await.map_err(err)?)),
+            }
+        }
+        eprintln!(
+            "{side}: {:.1} µs/call",
+            started.elapsed().as_secs_f64() * 1e6 / calls as f64
+        );
+        Ok(())
+    }
+
     /// Streams every session (1,000 pages of 100) vs a loop following `@odata.nextLink`.
     pub async fn paging(&self) -> Result<(), String> {
         self.seed_sessions().await?;

@@ -17,7 +17,7 @@ use crate::sessions::SessionClient;
 
 /// How many times a create is attempted when earlier attempts had an unknown outcome and
 /// reading back showed nothing stored.
-const CREATE_ATTEMPTS: u32 = 3;
+pub(crate) const CREATE_ATTEMPTS: u32 = 3;
 
 /// Asks `question` in `session`: prompt, evaluation, wait; the answer carries every call's ids.
 pub(crate) async fn ask_in(session: &SessionClient, question: String) -> Result<Answer, Error> {

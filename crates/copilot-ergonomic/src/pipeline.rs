@@ -74,8 +74,19 @@ impl CallContext {
             .take()
     }
 
+    /// Keeps what error mapping may need of the final response: all headers of an error, only
+    /// `request-id` of a success (whose body may still fail to decode).
     fn record(&self, status: StatusCode, headers: &HeaderMap) {
-        *self.last.lock().unwrap_or_else(|p| p.into_inner()) = Some((status, headers.clone()));
+        let kept = if status.is_success() {
+            let mut kept = HeaderMap::new();
+            if let Some(id) = headers.get("request-id") {
+                kept.insert("request-id", id.clone());
+            }
+            kept
+        } else {
+            headers.clone()
+        };
+        *self.last.lock().unwrap_or_else(|p| p.into_inner()) = Some((status, kept));
     }
 
     pub fn last_response(&self) -> Option<(StatusCode, HeaderMap)> {
@@ -225,18 +236,16 @@ impl Pipeline {
                     span.record("http.request.resend_count", retry - 1);
                     if let Ok(response) = &outcome {
                         span.record("http.response.status_code", response.status().as_u16());
-                        let request_id = header(response.headers(), "request-id");
-                        if let Some(id) = &request_id {
-                            span.record("request_id", id.as_str());
+                        if let Some(id) = response.headers().get("request-id").and_then(|v| v.to_str().ok()) {
+                            span.record("request_id", id);
                         }
                         ctx.record(response.status(), response.headers());
-                        RequestIds {
+                        RequestIds::record_with(|| RequestIds {
                             operation: operation_id(operation),
                             status: response.status().as_u16(),
-                            request_id,
+                            request_id: header(response.headers(), "request-id"),
                             client_request_id: ctx.client_request_id.clone(),
-                        }
-                        .record();
+                        });
                     }
                     tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "request finished");
                     return outcome;
@@ -262,7 +271,7 @@ impl Pipeline {
     /// more than `in_flight` connections are ever busy (a response whose body is still unread
     /// keeps its connection).
     async fn send(&self, request: Request) -> reqwest::Result<Response> {
-        if let Some(held) = self.throttle.delay(Instant::now(), jitter()) {
+        if let Some(held) = self.throttle.delay(Instant::now(), jitter) {
             tracing::debug!(
                 held_ms = held.as_millis() as u64,
                 "held by the client-wide throttle"

@@ -48,9 +48,9 @@ impl RequestIds {
         (output, ids)
     }
 
-    /// Records the ids of a finished call with every enclosing capture.
-    pub(crate) fn record(self) {
-        let _ = COLLECTOR.try_with(|collector| collector.push(self));
+    /// Records the ids of a finished call with every enclosing capture (built only if there is one).
+    pub(crate) fn record_with(ids: impl FnOnce() -> RequestIds) {
+        let _ = COLLECTOR.try_with(|collector| collector.push(ids()));
     }
 }
 

@@ -35,16 +35,16 @@ impl Throttle {
         }
     }
 
-    /// How long a request starting at `now` must wait (`jitter` in [0, 1) picks its place in
-    /// the release window), or `None` when the client is not held.
-    pub fn delay(&self, now: Instant, jitter: f64) -> Option<Duration> {
+    /// How long a request starting at `now` must wait (`jitter()` in [0, 1), drawn only when
+    /// held, picks its place in the release window), or `None` when the client is not held.
+    pub fn delay(&self, now: Instant, jitter: impl FnOnce() -> f64) -> Option<Duration> {
         let mut guard = self.hold.lock().unwrap_or_else(|p| p.into_inner());
         let hold = (*guard)?;
         if hold.until <= now {
             *guard = None;
             return None;
         }
-        Some(hold.until - now + hold.spread.mul_f64(jitter.clamp(0.0, 1.0)))
+        Some(hold.until - now + hold.spread.mul_f64(jitter().clamp(0.0, 1.0)))
     }
 
     /// The time left of the current hold.
@@ -62,20 +62,20 @@ mod tests {
     fn a_hold_delays_every_request_until_it_ends_spread_by_jitter() {
         let t = Throttle::default();
         let now = Instant::now();
-        assert_eq!(t.delay(now, 0.5), None, "not held");
+        assert_eq!(t.delay(now, || 0.5), None, "not held");
         t.hold(now, Duration::from_secs(2));
         // Spread is a quarter of the hold: 500 ms.
-        assert_eq!(t.delay(now, 0.0), Some(Duration::from_secs(2)));
-        assert_eq!(t.delay(now, 0.5), Some(Duration::from_millis(2250)));
+        assert_eq!(t.delay(now, || 0.0), Some(Duration::from_secs(2)));
+        assert_eq!(t.delay(now, || 0.5), Some(Duration::from_millis(2250)));
         let later = now + Duration::from_secs(1);
-        assert_eq!(t.delay(later, 0.0), Some(Duration::from_secs(1)));
+        assert_eq!(t.delay(later, || 0.0), Some(Duration::from_secs(1)));
         assert_eq!(t.remaining(later), Some(Duration::from_secs(1)));
         // Different jitters give different release times: no thundering herd.
         let releases: std::collections::BTreeSet<Duration> = (0..10)
-            .map(|i| t.delay(now, f64::from(i) / 10.0).unwrap())
+            .map(|i| t.delay(now, || f64::from(i) / 10.0).unwrap())
             .collect();
         assert_eq!(releases.len(), 10);
-        assert_eq!(t.delay(now + Duration::from_secs(2), 0.9), None, "over");
+        assert_eq!(t.delay(now + Duration::from_secs(2), || 0.9), None, "over");
         assert_eq!(t.remaining(now + Duration::from_secs(3)), None);
     }
 

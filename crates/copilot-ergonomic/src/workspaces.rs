@@ -103,12 +103,29 @@ impl WorkspaceClient {
     /// with [`Answer::session`]. See [`SessionClient::ask`] for what happens on faults.
     pub async fn ask(&self, question: impl Into<String>) -> Result<Answer, Error> {
         let question = question.into();
-        let (session, ids) =
-            RequestIds::capture(self.create_session(session_name(&question))).await;
+        let (session, ids) = RequestIds::capture(self.create_session_retrying(&question)).await;
         let session = self.session_of(&session?)?;
         let mut answer = session.ask(question).await?;
         answer.request_ids.splice(0..0, ids);
         Ok(answer)
+    }
+}
+
+impl WorkspaceClient {
+    /// Creates the session of an `ask`, again when the outcome of a create is unknown: sessions
+    /// are not billed, so at worst an empty session is left behind.
+    async fn create_session_retrying(&self, question: &str) -> Result<types::Session, Error> {
+        let name = session_name(question);
+        let mut attempt = 1;
+        loop {
+            match self.create_session(name.clone()).await {
+                Err(e) if e.outcome_unknown() && attempt < crate::ask::CREATE_ATTEMPTS => {
+                    tracing::warn!(error = %e, attempt, "creating the session again");
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
     }
 }
 

@@ -4,30 +4,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use copilot_spec::{Direction, Operation, Validator};
+use copilot_spec::{Direction, Operation};
 use serde_json::Value;
 
-use super::docs::{ApiPage, At, DocType, Docs, ExampleKind, Property, Resource};
-
-/// One item of the report.
-#[derive(Debug, Clone)]
-pub struct Finding {
-    /// `resource session`, `endpoint GET /… (getSession)`.
-    pub group: String,
-    /// A stable machine name for the kind of item (`property-missing`, `enum-member-missing`, …).
-    pub kind: &'static str,
-    /// What to do, in words.
-    pub message: String,
-    /// Where the docs say it (`None` for what no page documents).
-    pub at: Option<At>,
-}
-
-/// The findings of one run.
-#[derive(Debug, Default)]
-pub struct Findings {
-    pub drift: Vec<Finding>,
-    pub problems: Vec<Finding>,
-}
+use super::docs::{ApiPage, DocType, Docs, ExampleKind, Property, Resource};
+use crate::edm_type::PRIMITIVES;
+use crate::findings::{At, Findings};
+use crate::spec_view::SpecView;
 
 /// Compares `docs` with `spec`.
 pub fn compare(docs: &Docs, spec: &Value) -> Findings {
@@ -56,12 +39,7 @@ pub fn compare(docs: &Docs, spec: &Value) -> Findings {
         check.resource(resource);
     }
     check.enums();
-    let mut out = check.out;
-    for list in [&mut out.drift, &mut out.problems] {
-        list.sort_by(|a, b| (&a.group, &a.at, &a.message).cmp(&(&b.group, &b.at, &b.message)));
-        list.dedup_by(|a, b| a.group == b.group && a.message == b.message);
-    }
-    out
+    check.out.sorted()
 }
 
 struct Check<'a> {
@@ -78,20 +56,6 @@ struct DocumentedEnum {
     group: String,
 }
 
-fn finding(
-    group: String,
-    kind: &'static str,
-    message: String,
-    at: impl Into<Option<At>>,
-) -> Finding {
-    Finding {
-        group,
-        kind,
-        message,
-        at: at.into(),
-    }
-}
-
 fn endpoint_group(op: &Operation<'_>) -> String {
     format!("endpoint {} {} ({})", op.method, op.path, op.id)
 }
@@ -104,7 +68,7 @@ impl<'a> Check<'a> {
         message: String,
         at: impl Into<Option<At>>,
     ) {
-        self.out.drift.push(finding(group, kind, message, at));
+        self.out.drift(group, kind, message, at);
     }
 
     fn problem(
@@ -114,7 +78,7 @@ impl<'a> Check<'a> {
         message: String,
         at: impl Into<Option<At>>,
     ) {
-        self.out.problems.push(finding(group, kind, message, at));
+        self.out.problem(group, kind, message, at);
     }
 
     /// Checks one API page; returns the operationId it documents, if the spec has it.
@@ -504,6 +468,18 @@ impl<'a> Check<'a> {
                 return;
             }
         };
+        if let Some((key, placeholder)) = template_value(&value) {
+            self.problem(
+                group.to_string(),
+                "example-template",
+                format!(
+                    "{what} example `{}` is a template, not data (`\"{key}\": \"{placeholder}\"` names a type): not validated",
+                    example.name
+                ),
+                example.at.clone(),
+            );
+            return;
+        }
         let Some(schema) = schema else {
             return;
         };
@@ -536,6 +512,29 @@ impl<'a> Check<'a> {
     }
 }
 
+/// The first string value of `value` that is a type name where data belongs, with its key, as
+/// Microsoft's draft pages write examples: `"String"`, `"String (timestamp)"`, `"Integer"`,
+/// `"Boolean"`, `"Guid"`, `"Edm.Int64"`.
+fn template_value(value: &Value) -> Option<(String, String)> {
+    fn is_type_name(text: &str) -> bool {
+        let name = text.strip_prefix("Edm.").unwrap_or(text);
+        let name = match name.split_once(" (") {
+            Some((name, rest)) if rest.ends_with(')') => name,
+            _ => name,
+        };
+        name == "Integer" || PRIMITIVES.contains(&name)
+    }
+    fn walk(key: &str, value: &Value) -> Option<(String, String)> {
+        match value {
+            Value::String(text) if is_type_name(text) => Some((key.to_string(), text.clone())),
+            Value::Array(items) => items.iter().find_map(|v| walk(key, v)),
+            Value::Object(map) => map.iter().find_map(|(k, v)| walk(k, v)),
+            _ => None,
+        }
+    }
+    walk("", value)
+}
+
 fn codes(codes: &BTreeSet<u16>) -> String {
     if codes.is_empty() {
         return "none".into();
@@ -545,331 +544,4 @@ fn codes(codes: &BTreeSet<u16>) -> String {
         .map(u16::to_string)
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// Read access to the parts of the spec the check compares.
-struct SpecView<'a> {
-    spec: &'a Value,
-    validator: Validator<'a>,
-    ops: Vec<Operation<'a>>,
-    /// Schemas used as request bodies (never matched to a resource page).
-    request_schemas: BTreeSet<String>,
-}
-
-impl<'a> SpecView<'a> {
-    fn new(spec: &'a Value) -> Self {
-        let ops = copilot_spec::operations(spec);
-        let request_schemas = ops
-            .iter()
-            .filter_map(|op| {
-                op.object
-                    .pointer("/requestBody/content/application~1json/schema/$ref")?
-                    .as_str()
-            })
-            .map(|r| r.rsplit('/').next().unwrap_or(r).to_string())
-            .collect();
-        Self {
-            spec,
-            validator: Validator::new(spec),
-            ops,
-            request_schemas,
-        }
-    }
-
-    fn schemas(&self) -> impl Iterator<Item = (&'a String, &'a Value)> {
-        self.spec
-            .pointer("/components/schemas")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-    }
-
-    /// The operation answering `method` at `path` (a docs template or an example URL).
-    fn operation(&self, method: &str, path: &str) -> Option<Operation<'a>> {
-        let docs = segments(path);
-        self.ops
-            .iter()
-            .find(|op| {
-                op.method == method && {
-                    let spec = segments(op.path);
-                    spec.len() == docs.len()
-                        && spec.iter().zip(&docs).all(|(s, d)| {
-                            if s.starts_with('{') {
-                                !d.is_empty()
-                            } else {
-                                !d.starts_with('{') && s.eq_ignore_ascii_case(d)
-                            }
-                        })
-                }
-            })
-            .cloned()
-    }
-
-    /// All query option names of `op`, and those the docs are expected to list.
-    fn query_options(&self, op: &Operation<'a>) -> (BTreeSet<String>, BTreeSet<String>) {
-        let mut all = BTreeSet::new();
-        let mut documented = BTreeSet::new();
-        let path_level = self.spec.pointer(&format!(
-            "/paths/{}/parameters",
-            op.path.replace('~', "~0").replace('/', "~1")
-        ));
-        let parameters = op.object.get("parameters").into_iter().chain(path_level);
-        for parameter in parameters.filter_map(Value::as_array).flatten() {
-            let Some(parameter) = self.validator.resolve(parameter) else {
-                continue;
-            };
-            if parameter.get("in").and_then(Value::as_str) != Some("query") {
-                continue;
-            }
-            let Some(name) = parameter.get("name").and_then(Value::as_str) else {
-                continue;
-            };
-            all.insert(name.to_string());
-            if parameter
-                .get("x-copilot-documented")
-                .and_then(Value::as_bool)
-                != Some(false)
-            {
-                documented.insert(name.to_string());
-            }
-        }
-        (all, documented)
-    }
-
-    fn success_codes(&self, op: &Operation<'a>) -> BTreeSet<u16> {
-        op.object
-            .get("responses")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-            .filter_map(|(code, _)| code.parse().ok())
-            .filter(|code| (200..300).contains(code))
-            .collect()
-    }
-
-    /// The JSON schema of `op`'s response with `status` (exact code or `4XX`-style range).
-    fn response_schema(&self, op: &Operation<'a>, status: u16) -> Option<&'a Value> {
-        let responses = op.object.get("responses")?;
-        let response = responses
-            .get(status.to_string())
-            .or_else(|| responses.get(format!("{}XX", status / 100)))?;
-        self.validator
-            .resolve(response)?
-            .pointer("/content/application~1json/schema")
-    }
-
-    fn is_collection(&self, schema: &'a Value) -> bool {
-        self.validator
-            .resolve(schema)
-            .and_then(|s| s.pointer("/properties/value/type"))
-            .and_then(Value::as_str)
-            == Some("array")
-    }
-
-    /// The component name of a `$ref` schema (or `inline schema`).
-    fn name_of(&self, schema: &Value) -> String {
-        schema
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.rsplit('/').next())
-            .unwrap_or("the inline schema")
-            .to_string()
-    }
-
-    /// The component documented by the resource page of `name` (matched by `x-odata-type`).
-    fn resource(&self, name: &str) -> Option<(&'a str, &'a Value)> {
-        let suffix = format!(".{}", name.to_ascii_lowercase());
-        let candidates = || {
-            self.schemas()
-                .filter(|(n, _)| !self.request_schemas.contains(n.as_str()))
-        };
-        candidates()
-            .find(|(_, s)| {
-                s.get("x-odata-type")
-                    .and_then(Value::as_str)
-                    .is_some_and(|t| t.to_ascii_lowercase().ends_with(&suffix))
-            })
-            .or_else(|| candidates().find(|(n, _)| n.eq_ignore_ascii_case(name)))
-            .map(|(n, s)| (n.as_str(), s))
-    }
-
-    /// The members of the enum schema called `name` (any case).
-    fn enumeration(&self, name: &str) -> Option<(&'a str, Vec<String>)> {
-        let (schema_name, schema) = self.schemas().find(|(n, _)| n.eq_ignore_ascii_case(name))?;
-        let members = schema.get("enum")?.as_array()?;
-        Some((
-            schema_name.as_str(),
-            members
-                .iter()
-                .filter_map(|m| m.as_str().map(str::to_string))
-                .collect(),
-        ))
-    }
-
-    /// The properties of `schema` (following `$ref` and `allOf`), without `@odata` annotations.
-    fn properties(&self, schema: &'a Value) -> Vec<(&'a str, &'a Value)> {
-        let mut out = Vec::new();
-        let Some(schema) = self.validator.resolve(schema) else {
-            return out;
-        };
-        for part in schema
-            .get("allOf")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            out.extend(self.properties(part));
-        }
-        for (name, property) in schema
-            .get("properties")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
-            if !name.starts_with('@') {
-                out.push((name.as_str(), property));
-            }
-        }
-        out
-    }
-
-    fn required(&self, schema: &'a Value) -> Vec<String> {
-        self.validator
-            .resolve(schema)
-            .and_then(|s| s.get("required"))
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(|r| r.as_str().map(str::to_string))
-            .collect()
-    }
-
-    fn nullable(&self, property: &Value) -> bool {
-        property.get("nullable").and_then(Value::as_bool) == Some(true)
-    }
-
-    /// A property schema in the docs' vocabulary.
-    fn doc_type(&self, property: &Value) -> DocType {
-        let reference = property.get("$ref").or_else(|| {
-            property
-                .get("allOf")?
-                .as_array()
-                .filter(|parts| parts.len() == 1)?
-                .first()?
-                .get("$ref")
-        });
-        if let Some(name) = reference
-            .and_then(Value::as_str)
-            .and_then(|r| r.rsplit('/').next())
-        {
-            let mut chars = name.chars();
-            let lower_first = chars
-                .next()
-                .map(|c| c.to_ascii_lowercase().to_string() + chars.as_str())
-                .unwrap_or_default();
-            return DocType::Named(lower_first);
-        }
-        let format = property.get("format").and_then(Value::as_str);
-        let primitive = |name: &str| DocType::Primitive(name.to_string());
-        match property.get("type").and_then(Value::as_str) {
-            Some("array") => DocType::Collection(Box::new(
-                property
-                    .get("items")
-                    .map_or(primitive("unknown"), |items| self.doc_type(items)),
-            )),
-            Some("string") => primitive(match format {
-                Some("date-time") => "DateTimeOffset",
-                Some("date") => "Date",
-                Some("time") => "TimeOfDay",
-                Some("duration") => "Duration",
-                Some("uuid") => "Guid",
-                Some("byte" | "base64url" | "binary") => "Binary",
-                _ => "String",
-            }),
-            Some("boolean") => primitive("Boolean"),
-            Some("integer") => primitive(if format == Some("int64") {
-                "Int64"
-            } else {
-                "Int32"
-            }),
-            Some("number") => primitive(if format == Some("float") {
-                "Single"
-            } else {
-                "Double"
-            }),
-            Some(other) => primitive(other),
-            None => primitive("object"),
-        }
-    }
-}
-
-/// The path segments of a docs template or example URL, without host, version and query.
-fn segments(path: &str) -> Vec<&str> {
-    let path = path.split(['?', '#']).next().unwrap_or(path);
-    let path = path
-        .strip_prefix("https://graph.microsoft.com")
-        .unwrap_or(path);
-    let path = ["/beta", "/v1.0"]
-        .iter()
-        .find_map(|v| path.strip_prefix(v))
-        .unwrap_or(path);
-    path.split('/').filter(|s| !s.is_empty()).collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn matches_templates_and_urls_to_operations() {
-        let spec = copilot_spec::spec();
-        let view = SpecView::new(spec);
-        let id = |m: &str, p: &str| view.operation(m, p).map(|op| op.id);
-        assert_eq!(
-            id(
-                "GET",
-                "/security/securityCopilot/workspaces/{workspaceId}/sessions/{sessionId}"
-            ),
-            Some("getSession")
-        );
-        assert_eq!(
-            id(
-                "GET",
-                "https://graph.microsoft.com/beta/security/securityCopilot/workspaces/default/sessions/abc/prompts/def/evaluations/?$top=1"
-            ),
-            Some("listEvaluations")
-        );
-        assert_eq!(
-            id(
-                "DELETE",
-                "/security/securityCopilot/workspaces/{id}/sessions/{id}"
-            ),
-            None
-        );
-        assert_eq!(
-            id(
-                "GET",
-                "/security/securityCopilot/workspaces/{workspaceId}/{x}"
-            ),
-            None
-        );
-    }
-
-    #[test]
-    fn reads_spec_types_in_the_docs_vocabulary() {
-        let view = SpecView::new(copilot_spec::spec());
-        let session = view.resource("session").unwrap();
-        assert_eq!(session.0, "Session");
-        let evaluation = view.resource("evaluation").unwrap().1;
-        let props = view.properties(evaluation);
-        let ty = |name: &str| {
-            view.doc_type(props.iter().find(|(n, _)| *n == name).unwrap().1)
-                .to_string()
-        };
-        assert_eq!(ty("executionCount"), "Int64");
-        assert_eq!(ty("result"), "evaluationResult");
-        assert_eq!(ty("runStartDateTime"), "DateTimeOffset");
-        let input = view.resource("skillInputDescriptor").unwrap().1;
-        assert_eq!(view.properties(input).len(), 6, "allOf is flattened");
-    }
 }

@@ -3,99 +3,11 @@
 //! types, nullability and enum members. Nothing here knows the spec.
 
 use super::markdown::{Block, Page, Table};
+pub use crate::edm_type::DocType;
+pub use crate::findings::At;
 
 /// The namespace the check is about.
 pub const NAMESPACE: &str = "microsoft.graph.security.securityCopilot";
-
-/// A place in the docs: a file relative to the docs directory and a 1-based line.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct At {
-    pub file: String,
-    pub line: usize,
-}
-
-impl std::fmt::Display for At {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}", self.file, self.line)
-    }
-}
-
-/// A type as the docs write it: `String`, `DateTimeOffset`, `…promptType`, `… collection`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DocType {
-    /// An Edm primitive by its docs name (`String`, `Int64`, …).
-    Primitive(String),
-    /// An enum or complex type by its short name (`promptType`, `evaluationResult`).
-    Named(String),
-    /// `X collection`.
-    Collection(Box<DocType>),
-}
-
-impl std::fmt::Display for DocType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            DocType::Primitive(name) | DocType::Named(name) => f.write_str(name),
-            DocType::Collection(item) => write!(f, "{item} collection"),
-        }
-    }
-}
-
-impl DocType {
-    /// Equal up to the case of type names (the docs once wrote `securitycopilot.promptType`).
-    pub fn same_as(&self, other: &DocType) -> bool {
-        match (self, other) {
-            (DocType::Primitive(a), DocType::Primitive(b)) => a == b,
-            (DocType::Named(a), DocType::Named(b)) => a.eq_ignore_ascii_case(b),
-            (DocType::Collection(a), DocType::Collection(b)) => a.same_as(b),
-            _ => false,
-        }
-    }
-
-    /// Reads a type cell: links are reduced to their text, `Edm.` and namespaces are dropped.
-    pub fn parse(cell: &str) -> DocType {
-        let text = link_text(cell.trim());
-        let lower = text.to_ascii_lowercase();
-        if let Some(item) = lower
-            .ends_with(" collection")
-            .then(|| &text[..text.len() - " collection".len()])
-        {
-            return DocType::Collection(Box::new(DocType::parse(item)));
-        }
-        if let Some(item) = text
-            .strip_prefix("Collection(")
-            .and_then(|t| t.strip_suffix(')'))
-        {
-            return DocType::Collection(Box::new(DocType::parse(item)));
-        }
-        let short = text.trim().rsplit('.').next().unwrap_or_default().trim();
-        let short = short.split(" (").next().unwrap_or(short);
-        if PRIMITIVES.contains(&short) {
-            DocType::Primitive(short.to_string())
-        } else {
-            DocType::Named(short.to_string())
-        }
-    }
-}
-
-/// The Edm primitive names the docs use.
-pub const PRIMITIVES: &[&str] = &[
-    "String",
-    "Boolean",
-    "Int16",
-    "Int32",
-    "Int64",
-    "Byte",
-    "Double",
-    "Single",
-    "Decimal",
-    "DateTimeOffset",
-    "Date",
-    "TimeOfDay",
-    "Duration",
-    "Guid",
-    "Binary",
-    "Stream",
-];
 
 /// One row of a property table.
 #[derive(Debug, Clone)]
@@ -402,25 +314,6 @@ fn status_code(text: &str) -> Option<u16> {
         .filter(|c| (100..600).contains(c))
 }
 
-/// `[text](link)` → `text`, repeated for every link in the cell.
-fn link_text(cell: &str) -> String {
-    let mut out = String::new();
-    let mut rest = cell;
-    while let Some(open) = rest.find('[') {
-        let Some(close) = rest[open..].find("](") else {
-            break;
-        };
-        let Some(end) = rest[open + close..].find(')') else {
-            break;
-        };
-        out.push_str(&rest[..open]);
-        out.push_str(&rest[open + 1..open + close]);
-        rest = &rest[open + close + end + 1..];
-    }
-    out.push_str(rest);
-    out
-}
-
 /// The top-level keys of a JSON representation block (placeholder values are not JSON-typed,
 /// so keys are read line by line at the first nesting level).
 fn json_keys(block: &Block, at: &impl Fn(usize) -> At) -> Vec<(String, At)> {
@@ -488,32 +381,6 @@ fn example(block: &Block, title: &str, at: &impl Fn(usize) -> At) -> Option<Exam
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn reads_types_as_the_docs_write_them() {
-        assert_eq!(
-            DocType::parse("String"),
-            DocType::Primitive("String".into())
-        );
-        assert_eq!(
-            DocType::parse(
-                "[microsoft.graph.security.securityCopilot.pluginSetting](x.md) collection"
-            ),
-            DocType::Collection(Box::new(DocType::Named("pluginSetting".into())))
-        );
-        assert_eq!(
-            DocType::parse("Edm.Int64"),
-            DocType::Primitive("Int64".into())
-        );
-        assert_eq!(
-            DocType::parse("Collection(Edm.String)"),
-            DocType::Collection(Box::new(DocType::Primitive("String".into())))
-        );
-        assert!(
-            DocType::parse("microsoft.graph.security.securitycopilot.prompttype")
-                .same_as(&DocType::Named("promptType".into()))
-        );
-    }
 
     #[test]
     fn reads_enum_members_and_stops_at_the_sentence_end() {

@@ -13,86 +13,18 @@ mod report;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::spec;
-
-/// Why the run could not look at the input.
-#[derive(Debug)]
-pub struct Unreadable {
-    pub file: String,
-    pub line: Option<usize>,
-    pub reason: String,
-}
-
-/// Output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Text,
-    Json,
-}
+use crate::findings::Unreadable;
+use crate::{cli, spec};
 
 /// Runs the task with its command-line arguments.
 pub fn run(args: &[String]) -> ExitCode {
-    let mut format = Format::Text;
-    let mut docs_dir = None;
-    let mut spec_path = None;
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--format" => match args.next().map(String::as_str) {
-                Some("text") => format = Format::Text,
-                Some("json") => format = Format::Json,
-                other => return usage(&format!("--format takes `text` or `json`, not {other:?}")),
-            },
-            "--spec" => match args.next() {
-                Some(path) => spec_path = Some(PathBuf::from(path)),
-                None => return usage("--spec takes a path"),
-            },
-            flag if flag.starts_with('-') => return usage(&format!("unknown option `{flag}`")),
-            dir if docs_dir.is_none() => docs_dir = Some(PathBuf::from(dir)),
-            extra => return usage(&format!("unexpected argument `{extra}`")),
-        }
-    }
-    let Some(docs_dir) = docs_dir else {
-        return usage("missing DOCS_DIR");
+    let args = match cli::parse("docs-check", "DOCS_DIR", &[], args) {
+        Ok(args) => args,
+        Err(exit) => return exit,
     };
-    let (spec_file, spec_shown) = match spec_path {
-        Some(path) => {
-            let shown = path.display().to_string();
-            (path, shown)
-        }
-        None => (
-            spec::workspace_root().join(spec::SPEC_PATH),
-            spec::SPEC_PATH.to_string(),
-        ),
-    };
-    match check(&docs_dir, &spec_file, &spec_shown) {
-        Ok(report) => {
-            print!("{}", report.render(format));
-            if report.findings.drift.is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            }
-        }
-        Err(error) => {
-            let place = match error.line {
-                Some(line) => format!("{}:{line}", error.file),
-                None => error.file.clone(),
-            };
-            eprintln!("docs-check: error: {place}: {}", error.reason);
-            if format == Format::Json {
-                println!("{}", report::error_json(&error));
-            }
-            ExitCode::from(2)
-        }
-    }
-}
-
-fn usage(message: &str) -> ExitCode {
-    eprintln!(
-        "docs-check: {message}\nusage: cargo xtask docs-check <DOCS_DIR> [--format text|json] [--spec PATH]"
-    );
-    ExitCode::from(2)
+    let outcome = check(&args.input, &args.spec_file, &args.spec_shown)
+        .map(|report| (report.render(args.format), report.findings.exit()));
+    cli::finish("docs-check", args.format, outcome)
 }
 
 /// Reads every page under `docs_dir` and compares the Security Copilot ones with the spec.
@@ -101,18 +33,7 @@ pub fn check(
     spec_file: &Path,
     spec_shown: &str,
 ) -> Result<report::Report, Unreadable> {
-    let spec_text = std::fs::read_to_string(spec_file).map_err(|e| Unreadable {
-        file: spec_shown.to_string(),
-        line: None,
-        reason: format!("cannot read the spec: {e}"),
-    })?;
-    // Parsed once as JSON for the check; only a broken spec is parsed again, as an OpenAPI
-    // document, for an error message with its line and column.
-    let spec = copilot_spec::parse(&spec_text).map_err(|plain| Unreadable {
-        file: spec_shown.to_string(),
-        line: None,
-        reason: spec::parse(&spec_text, spec_shown).err().unwrap_or(plain),
-    })?;
+    let spec = spec::load_json(spec_file, spec_shown)?;
 
     if !docs_dir.is_dir() {
         return Err(Unreadable {

@@ -1,0 +1,59 @@
+//! Renders the findings of `metadata-check` as text for people (grouped by type, enum,
+//! navigation and path) or as JSON for machines.
+
+use serde_json::{Value, json};
+
+use crate::findings::{Findings, Format, items_json, render};
+
+/// The outcome of one run.
+#[derive(Debug)]
+pub struct Report {
+    /// The metadata file as shown.
+    pub file: String,
+    /// `Schema` elements read.
+    pub schemas: usize,
+    /// Entity and complex types, and enum types, of the Security Copilot namespace.
+    pub types: usize,
+    pub enums: usize,
+    pub spec: String,
+    pub findings: Findings,
+}
+
+impl Report {
+    pub fn render(&self, format: Format) -> String {
+        render(format, || self.text(), || self.json())
+    }
+
+    fn text(&self) -> String {
+        let mut out = format!(
+            "metadata-check: {}: {} schemas read; {} types and {} enums of the Security Copilot namespace checked against {}\n",
+            self.file, self.schemas, self.types, self.enums, self.spec
+        );
+        self.findings.render_sections(
+            &mut out,
+            "problems (not counted as drift):",
+            "information (nothing to change; not counted as drift):",
+        );
+        out.push('\n');
+        out.push_str(&self.findings.result_line(
+            "the spec agrees with the metadata",
+            ("problem", "information item"),
+        ));
+        out
+    }
+
+    fn json(&self) -> Value {
+        json!({
+            "metadata": {
+                "file": self.file,
+                "schemas": self.schemas,
+                "types": self.types,
+                "enums": self.enums,
+            },
+            "spec": self.spec,
+            "drift": items_json(&self.findings.drift),
+            "information": items_json(&self.findings.info),
+            "exit": self.findings.exit(),
+        })
+    }
+}
