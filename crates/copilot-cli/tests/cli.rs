@@ -151,6 +151,33 @@ async fn transcript_is_markdown_with_a_heading_per_prompt() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn creates_dropped_after_storing_are_found_not_repeated() {
+    let fake = fake(
+        config()
+            .fault(FaultRule::parse("createPrompt:1:drop-after").unwrap())
+            .fault(FaultRule::parse("createEvaluation:1:drop-after").unwrap()),
+    )
+    .await;
+    let out = run(seccopilot(&fake), &["ask", "who am I"]).await;
+    assert_eq!((out.code, out.stdout.as_str()), (0, WHO), "{out:#?}");
+    let posts = |what: &str| {
+        fake.requests()
+            .iter()
+            .filter(|r| r.method == "POST" && r.target.ends_with(what))
+            .count()
+    };
+    assert_eq!((posts("/prompts"), posts("/evaluations")), (1, 1));
+    let read_back = fake.requests().iter().any(|r| {
+        r.method == "GET"
+            && r.target
+                .split('?')
+                .next()
+                .is_some_and(|p| p.ends_with("/prompts"))
+    });
+    assert!(read_back, "the dropped createPrompt was read back");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unsuccessful_outcomes_exit_5_and_capacity_6() {
     let fake = fake(config()).await;
     let out = run(seccopilot(&fake), &["ask", "say no"]).await;
