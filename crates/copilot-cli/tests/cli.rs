@@ -516,6 +516,19 @@ async fn usage_errors_exit_2() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_workspace_comes_from_the_environment_or_the_flag() {
+    let fake = fake(config().workspace("w2", Some("Second"))).await;
+    let mut cmd = seccopilot(&fake);
+    cmd.env("COPILOT_WORKSPACE", "w2");
+    let out = run(cmd, &["--output", "json", "ask", "who am I"]).await;
+    assert_eq!(out.code, 0, "{out:#?}");
+    assert!(out.json()["reference"].as_str().unwrap().starts_with("w2/"));
+    let out = run(seccopilot(&fake), &["--workspace", "nope", "plugins"]).await;
+    assert_eq!(out.code, 1, "{out:#?}");
+    assert!(out.stderr.contains("404"), "{out:#?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn other_errors_exit_1() {
     let fake = fake(config()).await;
     let out = run(seccopilot(&fake), &["transcript", "no-such-session"]).await;
