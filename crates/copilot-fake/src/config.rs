@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use crate::clock::Clock;
-use crate::faults::FaultRule;
+use crate::faults::{Fault, FaultRule, RandomFaults};
 
 /// How long an evaluation stays in each phase before it completes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,6 +123,7 @@ pub struct FakeConfig {
     pub(crate) scripts: Vec<(String, Script)>,
     pub(crate) default_answer: Option<String>,
     pub(crate) faults: Vec<FaultRule>,
+    pub(crate) random_faults: RandomFaults,
     pub(crate) seed: Option<u64>,
     pub(crate) clock: Option<Clock>,
     pub(crate) workspaces: Vec<(String, Option<String>)>,
@@ -143,6 +144,7 @@ impl Default for FakeConfig {
             scripts: Vec::new(),
             default_answer: None,
             faults: Vec::new(),
+            random_faults: RandomFaults::default(),
             seed: None,
             clock: None,
             workspaces: vec![("default".into(), Some("SecurityCopilot_Workspace".into()))],
@@ -268,6 +270,26 @@ impl FakeConfig {
         self
     }
 
+    /// Random faults: for every request to a documented operation that no [`FaultRule`]
+    /// matched, the server draws a number in [0, 1000) (splitmix64 of `seed` plus the number of
+    /// such requests so far, so the same seed and the same requests give the same faults) and
+    /// applies the fault whose cumulative per-mille range contains it: with `[(10, a), (5, b)]`,
+    /// 0–9 give `a`, 10–14 give `b`, and 15–999 no fault. Adds to earlier random faults; the
+    /// seed replaces theirs.
+    pub fn random_faults(mut self, seed: u64, faults: Vec<(u32, Fault)>) -> Self {
+        self.random_faults.seed = Some(seed);
+        self.random_faults.faults.extend(faults);
+        self
+    }
+
+    /// Adds one random fault (see [`FakeConfig::random_faults`]) without choosing the seed: the
+    /// draw is seeded by [`FakeConfig::random_faults`]' seed if one was given, else by
+    /// [`FakeConfig::deterministic`]'s, else at random.
+    pub fn random_fault(mut self, per_mille: u32, fault: Fault) -> Self {
+        self.random_faults.faults.push((per_mille, fault));
+        self
+    }
+
     /// Deterministic mode: ids from `seed`, and (unless [`FakeConfig::clock`] is set) a clock
     /// that starts at 2025-10-22T20:00:00Z and moves 10 ms every time the server reads it.
     pub fn deterministic(mut self, seed: u64) -> Self {
@@ -331,7 +353,9 @@ impl FakeConfig {
     ///  "runningForMs": 250, "seed": 7, "defaultAnswer": "…",
     ///  "scripts": [{"prompt": "who am I", "answer": "…", "outcome": "success",
     ///               "previewState": "ga", "createdForMs": 0, "runningForMs": 0}],
-    ///  "faults": ["getSession:1-2:429:2"], "workspaces": [{"id": "w2", "displayName": "W2"}],
+    ///  "faults": ["getSession:1-2:429:2"],
+    ///  "randomFaults": [{"perMille": 10, "fault": "429:1"}, {"perMille": 5, "fault": "drop-after"}],
+    ///  "workspaces": [{"id": "w2", "displayName": "W2"}],
     ///  "rateLimit": 10, "capacity": 100, "maxBodyBytes": 1048576}
     /// ```
     pub fn from_json(value: &Value) -> Result<Self, String> {
@@ -362,6 +386,12 @@ impl FakeConfig {
                 "faults" => {
                     for spec in array(v, key)? {
                         config = config.fault(FaultRule::parse(&string(spec, key)?)?);
+                    }
+                }
+                "randomFaults" => {
+                    for entry in array(v, key)? {
+                        let (per_mille, fault) = random_fault_from_json(entry)?;
+                        config = config.random_fault(per_mille, fault);
                     }
                 }
                 "workspaces" => {
@@ -415,6 +445,22 @@ fn script_from_json(s: &Value) -> Result<(String, Script), String> {
         });
     }
     Ok((prompt, script))
+}
+
+fn random_fault_from_json(entry: &Value) -> Result<(u32, Fault), String> {
+    let per_mille = number(
+        entry.get("perMille").unwrap_or(&Value::Null),
+        "randomFaults[].perMille",
+    )?;
+    let per_mille = u32::try_from(per_mille)
+        .ok()
+        .filter(|p| *p <= 1000)
+        .ok_or("`randomFaults[].perMille` must be at most 1000")?;
+    let fault = string(
+        entry.get("fault").unwrap_or(&Value::Null),
+        "randomFaults[].fault",
+    )?;
+    Ok((per_mille, Fault::parse(&fault)?))
 }
 
 fn array<'a>(v: &'a Value, key: &str) -> Result<&'a Vec<Value>, String> {

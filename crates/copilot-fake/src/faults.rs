@@ -64,6 +64,55 @@ impl Fault {
             retry_after: Some(retry_after.into()),
         }
     }
+
+    /// Parses `KIND[:ARG]`, the fault part of [`FaultRule::parse`]'s syntax (`429:2`,
+    /// `latency:300`, `drop-after`, `claims`, …), as `--random-fault PER_MILLE:KIND[:ARG]` and
+    /// the `randomFaults` entries of config files use it.
+    pub fn parse(spec: &str) -> Result<Self, String> {
+        let (kind, arg) = match spec.split_once(':') {
+            Some((kind, arg)) => (kind, Some(arg)),
+            None => (spec, None),
+        };
+        Self::parse_kind(spec, kind, arg)
+    }
+
+    /// KIND and its ARG; `spec` (the whole text) names the fault in errors.
+    fn parse_kind(spec: &str, kind: &str, arg: Option<&str>) -> Result<Self, String> {
+        Ok(match (kind, arg) {
+            ("latency", Some(ms)) => Fault::Latency(Duration::from_millis(
+                ms.parse()
+                    .map_err(|_| format!("fault `{spec}`: latency needs milliseconds"))?,
+            )),
+            ("drop", None) => Fault::DropConnection,
+            ("drop-after", None) => Fault::DropAfterStore,
+            ("claims", claims) => Fault::ClaimsChallenge {
+                claims: claims
+                    .unwrap_or(crate::challenge::DEFAULT_CLAIMS)
+                    .to_string(),
+            },
+            ("truncate", None) => Fault::TruncatedBody,
+            ("content-type", None) => Fault::WrongContentType,
+            ("html", status) => Fault::HtmlPage {
+                status: match status {
+                    Some(s) => s
+                        .parse()
+                        .map_err(|_| format!("fault `{spec}`: bad status"))?,
+                    None => 502,
+                },
+            },
+            (status, retry_after) => {
+                let status: u16 = status
+                    .parse()
+                    .ok()
+                    .filter(|s| (400..=599).contains(s))
+                    .ok_or_else(|| format!("fault `{spec}`: unknown kind `{kind}`"))?;
+                Fault::Status {
+                    status,
+                    retry_after: retry_after.map(str::to_string),
+                }
+            }
+        })
+    }
 }
 
 /// A fault applied to some calls of one operation (or of every operation).
@@ -119,41 +168,7 @@ impl FaultRule {
                 "fault `{spec}`: expected OPERATION:CALLS:KIND[:ARG]"
             ));
         };
-        let arg = parts.next();
-        let fault = match (kind, arg) {
-            ("latency", Some(ms)) => Fault::Latency(Duration::from_millis(
-                ms.parse()
-                    .map_err(|_| format!("fault `{spec}`: latency needs milliseconds"))?,
-            )),
-            ("drop", None) => Fault::DropConnection,
-            ("drop-after", None) => Fault::DropAfterStore,
-            ("claims", claims) => Fault::ClaimsChallenge {
-                claims: claims
-                    .unwrap_or(crate::challenge::DEFAULT_CLAIMS)
-                    .to_string(),
-            },
-            ("truncate", None) => Fault::TruncatedBody,
-            ("content-type", None) => Fault::WrongContentType,
-            ("html", status) => Fault::HtmlPage {
-                status: match status {
-                    Some(s) => s
-                        .parse()
-                        .map_err(|_| format!("fault `{spec}`: bad status"))?,
-                    None => 502,
-                },
-            },
-            (status, retry_after) => {
-                let status: u16 = status
-                    .parse()
-                    .ok()
-                    .filter(|s| (400..=599).contains(s))
-                    .ok_or_else(|| format!("fault `{spec}`: unknown kind `{kind}`"))?;
-                Fault::Status {
-                    status,
-                    retry_after: retry_after.map(str::to_string),
-                }
-            }
-        };
+        let fault = Fault::parse_kind(spec, kind, parts.next())?;
         let calls =
             parse_calls(calls).ok_or_else(|| format!("fault `{spec}`: bad CALLS `{calls}`"))?;
         let mut rule = Self::new(fault).calls(calls);
@@ -161,6 +176,33 @@ impl FaultRule {
             rule = rule.on(op);
         }
         Ok(rule)
+    }
+}
+
+/// Faults drawn at random for requests that no [`FaultRule`] matched (see
+/// `FakeConfig::random_faults`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct RandomFaults {
+    /// The seed of the draw; `FakeConfig::deterministic`'s seed, or a random one, when `None`.
+    pub seed: Option<u64>,
+    /// Per-mille probabilities and their faults, in cumulative order.
+    pub faults: Vec<(u32, Fault)>,
+}
+
+impl RandomFaults {
+    /// The fault of draw number `n` (counted from 0) of the sequence seeded with `seed`: a
+    /// number in [0, 1000) from splitmix64 of `seed + n`, in the cumulative range of one entry.
+    pub fn draw(&self, seed: u64, n: u64) -> Option<&Fault> {
+        if self.faults.is_empty() {
+            return None;
+        }
+        let mut state = seed.wrapping_add(n);
+        let value = crate::ids::splitmix(&mut state) % 1000;
+        let mut upper = 0u64;
+        self.faults.iter().find_map(|(per_mille, fault)| {
+            upper += u64::from(*per_mille);
+            (value < upper).then_some(fault)
+        })
     }
 }
 

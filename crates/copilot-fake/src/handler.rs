@@ -31,6 +31,10 @@ pub(crate) struct State {
     pub throttle: Option<Throttle>,
     /// Evaluations created so far (for `FakeConfig::capacity`).
     pub evaluations_created: std::sync::atomic::AtomicU64,
+    /// The seed of `FakeConfig::random_faults`' draw.
+    random_seed: u64,
+    /// Requests that no fault rule matched so far: the number of the next random draw.
+    random_draws: std::sync::atomic::AtomicU64,
 }
 
 /// Connection counters (see `FakeServer::connections`).
@@ -425,6 +429,12 @@ impl State {
             connections: Connections::default(),
             throttle: config.rate_limit.map(Throttle::new),
             evaluations_created: std::sync::atomic::AtomicU64::new(0),
+            random_seed: config
+                .random_faults
+                .seed
+                .or(config.seed)
+                .unwrap_or_else(random_seed),
+            random_draws: std::sync::atomic::AtomicU64::new(0),
             ids,
             config,
         }
@@ -598,11 +608,21 @@ impl State {
             *n += 1;
             *n
         };
-        self.config
+        if let Some(rule) = self
+            .config
             .faults
             .iter()
             .find(|rule| rule.applies(operation, call))
-            .map(|rule| rule.fault.clone())
+        {
+            return Some(rule.fault.clone());
+        }
+        if self.config.random_faults.faults.is_empty() {
+            return None;
+        }
+        let n = self
+            .random_draws
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.config.random_faults.draw(self.random_seed, n).cloned()
     }
 
     /// `script`, or a `capacityExceeded` outcome once `FakeConfig::capacity` evaluations exist.
@@ -947,6 +967,12 @@ const PROMPT_TYPES: [&str; 6] = [
     "feedback",
     "unknownFutureValue",
 ];
+
+/// A seed for random faults when the configuration gives none.
+fn random_seed() -> u64 {
+    use std::hash::{BuildHasher, RandomState};
+    RandomState::new().hash_one(std::time::SystemTime::now())
+}
 
 struct Ctx {
     request_id: String,

@@ -110,6 +110,17 @@ impl FakeServer {
         }
     }
 
+    /// Everything the server stores, for tests that check what their code created:
+    /// `{"workspaces": [{"id", "displayName", …, "sessions": [{…, "prompts": [{…,
+    /// "evaluations": [{…}]}]}]}]}`, each entity with the members the API shows for it (an
+    /// evaluation as of the server's clock now). Sessions come newest first, as listed;
+    /// prompts and evaluations in creation order.
+    pub fn dump(&self) -> serde_json::Value {
+        let now = self.state.clock.now();
+        let store = self.state.store.lock().unwrap_or_else(|p| p.into_inner());
+        store::dump(&store, now)
+    }
+
     /// Returns the requests received so far and forgets them.
     pub fn take_requests(&self) -> Vec<RecordedRequest> {
         let mut journal = self.state.journal.lock().unwrap_or_else(|p| p.into_inner());

@@ -3,24 +3,26 @@
 //! ```text
 //! cargo run -p copilot-fake -- --listen 127.0.0.1:8080 [--token T]… [--page-size N]
 //!     [--created-for-ms MS] [--running-for-ms MS] [--seed N] [--fault SPEC]…
-//!     [--rate-limit N] [--capacity N] [--config FILE]
+//!     [--random-fault PER_MILLE:KIND[:ARG]]… [--rate-limit N] [--capacity N] [--config FILE]
 //! ```
 //! Prints exactly one line, `listening on http://ADDR/beta`, once it accepts connections.
 //!
 //! Flags compose in any order: the `--config` file is read first, then every other flag is
 //! applied on top of it (a flag wins over the file; repeatable flags such as `--token` and
 //! `--fault` add to the file's lists, the file's fault rules being consulted first).
+//! `--random-fault` entries add to the file's `randomFaults`; the draw is seeded by `--seed` (or
+//! the file's `seed`) when given, else at random.
 
 use std::io::Write as _;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use copilot_fake::{FakeConfig, FakeServer, FaultRule};
+use copilot_fake::{FakeConfig, FakeServer, Fault, FaultRule};
 
 const USAGE: &str = "usage: copilot-fake [--listen ADDR] [--token TOKEN]... [--page-size N] \
 [--max-page-size N] [--created-for-ms MS] [--running-for-ms MS] [--seed N] [--answer TEXT] \
-[--fault OPERATION:CALLS:KIND[:ARG]]... [--rate-limit REQUESTS_PER_SECOND_PER_TOKEN] \
+[--fault OPERATION:CALLS:KIND[:ARG]]... [--random-fault PER_MILLE:KIND[:ARG]]... [--rate-limit REQUESTS_PER_SECOND_PER_TOKEN] \
 [--capacity EVALUATIONS] [--config FILE.json]";
 
 fn parse(args: &[String]) -> Result<(SocketAddr, FakeConfig), String> {
@@ -76,6 +78,17 @@ fn apply(config: FakeConfig, flag: &str, value: &str) -> Result<FakeConfig, Stri
         "--seed" => config.deterministic(number()?),
         "--answer" => config.default_answer(value),
         "--fault" => config.fault(FaultRule::parse(value)?),
+        "--random-fault" => {
+            let (per_mille, fault) = value
+                .split_once(':')
+                .ok_or_else(|| format!("{flag}: `{value}` is not PER_MILLE:KIND[:ARG]"))?;
+            let per_mille = per_mille
+                .parse::<u32>()
+                .ok()
+                .filter(|p| *p <= 1000)
+                .ok_or_else(|| format!("{flag}: `{per_mille}` is not a per-mille (0 to 1000)"))?;
+            config.random_fault(per_mille, Fault::parse(fault)?)
+        }
         "--rate-limit" => config.rate_limit(
             u32::try_from(number()?).map_err(|_| format!("{flag}: `{value}` is too large"))?,
         ),

@@ -163,6 +163,44 @@ pub(crate) fn prompt_json(p: &Prompt) -> Value {
     })
 }
 
+/// Everything stored, nested as `{"workspaces": [{…, "sessions": [{…, "prompts": [{…,
+/// "evaluations": [{…}]}]}]}]}`, each entity as the API shows it as of `now` (sessions newest
+/// first, as listed; prompts and evaluations in creation order).
+pub(crate) fn dump(store: &Store, now: DateTime<Utc>) -> Value {
+    let workspaces: Vec<Value> = store
+        .workspaces()
+        .iter()
+        .map(|w| {
+            let sessions: Vec<Value> = w
+                .sessions_newest_first()
+                .map(|s| {
+                    let prompts = s.prompts.iter().map(|p| {
+                        let evaluations = p.evaluations.iter().map(|e| evaluation_json(e, now));
+                        with_children(prompt_json(p), "evaluations", evaluations)
+                    });
+                    with_children(session_json(s), "prompts", prompts)
+                })
+                .collect();
+            with_children(workspace_json(w), "sessions", sessions)
+        })
+        .collect();
+    json!({ "workspaces": workspaces })
+}
+
+fn with_children(
+    mut entity: Value,
+    name: &str,
+    children: impl IntoIterator<Item = Value>,
+) -> Value {
+    if let Value::Object(map) = &mut entity {
+        map.insert(
+            name.to_string(),
+            Value::Array(children.into_iter().collect()),
+        );
+    }
+    entity
+}
+
 fn after(t: DateTime<Utc>, d: Duration) -> DateTime<Utc> {
     t + TimeDelta::from_std(d).unwrap_or(TimeDelta::MAX / 2)
 }

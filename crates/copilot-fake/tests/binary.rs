@@ -253,12 +253,40 @@ async fn rate_limit_and_capacity_flags() {
     );
 }
 
+#[tokio::test]
+async fn random_fault_flags_are_seeded_by_seed() {
+    // The same draw as tests/random_faults.rs's seed 7: 20 × 503 and 11 × 504 in 200 requests.
+    let fake = Fake::spawn(&[
+        "--random-fault",
+        "100:503",
+        "--seed",
+        "7",
+        "--random-fault",
+        "50:504",
+    ]);
+    let mut counts = std::collections::BTreeMap::new();
+    for _ in 0..200 {
+        let (status, _, _) = fake
+            .send("GET", "/security/securityCopilot/workspaces", "t", None)
+            .await;
+        *counts.entry(status).or_insert(0) += 1;
+    }
+    assert_eq!(
+        counts,
+        [(200, 169), (503, 20), (504, 11)].into_iter().collect(),
+        "--random-fault with --seed 7 drew other faults than FakeConfig::random_faults(7, …)"
+    );
+}
+
 #[test]
 fn bad_flags_are_refused_with_usage() {
     for (args, expected) in [
         (&["--fault", "x:1:boom"][..], "unknown kind"),
         (&["--rate-limit", "many"], "not a number"),
         (&["--frobnicate", "1"], "unknown flag"),
+        (&["--random-fault", "1001:503"], "per-mille"),
+        (&["--random-fault", "10"], "PER_MILLE:KIND"),
+        (&["--random-fault", "10:boom"], "unknown kind"),
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_copilot-fake"))
             .args(args)
