@@ -1,19 +1,14 @@
 //! `ask`, `resume` and `run-book`: one question (or a promptbook's prompts) in a session.
 //!
-//! The steps are taken one by one (prompt, evaluation, wait) rather than with `ask()`, so the
-//! evaluation's reference is known, and recorded for Ctrl-C, before the wait starts. Like
-//! `ask()`, a create whose outcome is unknown (the connection dropped after the request left, a
-//! timeout, a 5xx) is not sent again blindly: what the service stored is read back first, so a
-//! question is not paid for twice.
+//! The question is started with `SessionClient::start` and then waited for, rather than with
+//! `ask()`, so the evaluation's reference is known, and recorded for Ctrl-C, before the wait
+//! starts. `start` creates the prompt and the evaluation at most once, as `ask()` does: after a
+//! create whose outcome is unknown it reads back what the service stored.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use copilot_ergonomic::types::{Evaluation, Prompt};
-use copilot_ergonomic::{
-    Answer, Copilot, Error, EvaluationRef, PromptClient, RequestIds, SessionClient,
-};
-use futures_util::StreamExt as _;
+use copilot_ergonomic::{Answer, Copilot, Error, EvaluationRef, RequestIds, SessionClient};
 
 use crate::cli::Output;
 use crate::exit::{self, Failure};
@@ -72,19 +67,13 @@ pub async fn ask_in(
     spinner: &Spinner,
 ) -> Result<Asked, Error> {
     let (answer, ids) = RequestIds::capture(async {
-        spinner.set("creating the prompt");
-        let prompt = create_prompt_once(session, question).await?;
-        let prompt = session.prompt_of(&prompt)?;
-        spinner.set("starting the evaluation");
-        let evaluation = create_evaluation_once(&prompt).await?;
-        let state = evaluation
-            .state
-            .as_ref()
-            .map_or("created".to_string(), ToString::to_string);
-        let reference = prompt.evaluation_of(&evaluation)?.reference().clone();
+        spinner.set("creating the prompt and starting its evaluation");
+        // Each created at most once (the library reads back after an unknown outcome).
+        let evaluation = session.start(question).await?;
+        let reference = evaluation.reference().clone();
         progress::started(&reference);
         spinner.set(format!(
-            "evaluation {} {state}, waiting for the answer",
+            "evaluation {} started, waiting for the answer",
             reference.evaluation
         ));
         let answer = copilot.evaluation(&reference).wait().await;
@@ -95,79 +84,6 @@ pub async fn ask_in(
     })
     .await;
     answer.map(|a| (a, ids))
-}
-
-/// How many times a create is attempted when earlier attempts had an unknown outcome and
-/// reading back showed nothing stored (as in `ask()`).
-const CREATE_ATTEMPTS: u32 = 3;
-
-/// Whether a failed create may still have been stored: the request left but no clear answer
-/// came back. (`copilot-ergonomic` keeps its exact test crate-private; this one also counts a
-/// refused connection, which costs one read-back.)
-fn maybe_stored(error: &Error) -> bool {
-    match error {
-        Error::Transport { .. } | Error::Timeout { .. } | Error::Decode { .. } => true,
-        Error::Api(e) => e.status >= 500,
-        _ => false,
-    }
-}
-
-/// Creates the prompt at most once: after an unknown outcome, the newest prompt of the session
-/// with this content and no evaluation is the one stored.
-async fn create_prompt_once(session: &SessionClient, question: &str) -> Result<Prompt, Error> {
-    let mut attempt = 1;
-    loop {
-        let error = match session.create_prompt(question).await {
-            Ok(prompt) => return Ok(prompt),
-            Err(e) if maybe_stored(&e) => e,
-            Err(e) => return Err(e),
-        };
-        let mut stored: Vec<Prompt> = Vec::new();
-        let mut prompts = session.prompts();
-        while let Some(prompt) = prompts.next().await {
-            let prompt = prompt?;
-            if prompt.content.as_deref() == Some(question) && prompt.id.is_some() {
-                stored.push(prompt);
-            }
-        }
-        stored.sort_by_key(|p| std::cmp::Reverse(p.created_date_time));
-        for prompt in stored {
-            let mut evaluations = session.prompt_of(&prompt)?.evaluations().top(1);
-            if evaluations.next().await.transpose()?.is_none() {
-                return Ok(prompt);
-            }
-        }
-        if attempt >= CREATE_ATTEMPTS {
-            return Err(error);
-        }
-        attempt += 1;
-    }
-}
-
-/// Starts the evaluation at most once: after an unknown outcome, the prompt's newest
-/// evaluation is the one started.
-async fn create_evaluation_once(prompt: &PromptClient) -> Result<Evaluation, Error> {
-    let mut attempt = 1;
-    loop {
-        let error = match prompt.create_evaluation().await {
-            Ok(evaluation) => return Ok(evaluation),
-            Err(e) if maybe_stored(&e) => e,
-            Err(e) => return Err(e),
-        };
-        let mut stored: Vec<Evaluation> = Vec::new();
-        let mut evaluations = prompt.evaluations();
-        while let Some(evaluation) = evaluations.next().await {
-            stored.push(evaluation?);
-        }
-        stored.sort_by_key(|e| std::cmp::Reverse(e.created_date_time));
-        if let Some(evaluation) = stored.into_iter().find(|e| e.id.is_some()) {
-            return Ok(evaluation);
-        }
-        if attempt >= CREATE_ATTEMPTS {
-            return Err(error);
-        }
-        attempt += 1;
-    }
 }
 
 /// Prints an answer as `output` says; the exit code its outcome means.

@@ -115,19 +115,7 @@ impl ItemRecord {
 
 /// The service's name for an outcome (`success`, `rejected`, `capacityExceeded`, …).
 pub fn outcome_name(outcome: &Outcome) -> String {
-    match outcome {
-        Outcome::Success => "success",
-        Outcome::Error => "error",
-        Outcome::Rejected => "rejected",
-        Outcome::TimedOut => "timedOut",
-        Outcome::CapacityExceeded => "capacityExceeded",
-        Outcome::NeedAdditionalClaims => "needAdditionalClaims",
-        Outcome::Cancelled => "cancelled",
-        Outcome::WaitingForInput => "waitingForInput",
-        Outcome::Unknown(other) => other,
-        _ => "unknown",
-    }
-    .to_string()
+    outcome.as_str().to_string()
 }
 
 /// Writes `text` to stdout in one piece, with a final newline.
