@@ -7,7 +7,9 @@ use copilot_ergonomic::types::{Evaluation, Session, SessionCollectionResponse};
 use copilot_fake::FakeServer;
 use futures_util::StreamExt as _;
 
-use crate::{Plan, TOKEN, rss};
+use copilot_bench::rss;
+
+use crate::{Plan, TOKEN};
 
 pub struct Bench<'a> {
     pub plan: &'a Plan,
