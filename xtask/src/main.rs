@@ -11,6 +11,7 @@ mod edm_type;
 mod findings;
 mod generate;
 mod metadata_check;
+mod soak;
 mod spec;
 mod spec_view;
 mod stress;
@@ -43,6 +44,12 @@ tasks:
       busy-loop thread per core; print runs, failures and median wall time per binary, and
       the tail of each failing run's output. Exit 1 if any run failed.
       --filter  only binaries whose source path or name contains SUBSTR
+  soak [--minutes N] [--conversations N] [--seed N]
+      The fault soak (RELIABILITY.md), release build: N minutes (default 10) of 64 concurrent
+      conversations against copilot-fake with random 429/503/504, dropped connections before
+      and after storing, and latency spikes. Prints questions, answered, resumed, duplicates,
+      faults by kind and RSS first/last/peak; exit 1 if anything was lost, asked twice, or
+      memory grew by more than 10 % after the warm-up.
   help
       Print this list.
 ";
@@ -59,6 +66,7 @@ fn main() -> ExitCode {
         "metadata-check" => return metadata_check::run(rest),
         "bench" => bench::run(rest),
         "stress" => stress::run(rest),
+        "soak" => soak::run(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())

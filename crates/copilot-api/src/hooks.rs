@@ -80,7 +80,7 @@ impl ClientHooks<Hooks> for Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), Error<E>> {
-        request.headers_mut().remove("api-version");
+        request.headers_mut().remove(&API_VERSION);
         prefer_unknown_enum_members(request.headers_mut());
         literal_dollar_names(request.url_mut());
         if let Some(transport) = &self.inner().transport {
@@ -103,6 +103,10 @@ impl ClientHooks<Hooks> for Client {
         }
     }
 }
+
+/// progenitor's header, removed from every request.
+static API_VERSION: reqwest::header::HeaderName =
+    reqwest::header::HeaderName::from_static("api-version");
 
 /// Adds `Prefer: include-unknown-enum-members` unless a `Prefer` header is already there.
 fn prefer_unknown_enum_members(headers: &mut reqwest::header::HeaderMap) {

@@ -1,12 +1,13 @@
 //! `copilot-bench [--quick] [--profile ours|raw]`: the in-process measurements of
-//! `cargo xtask bench`, each against a
+//! `cargo xtask bench`; `copilot-bench soak [--minutes N]`: the fault soak of `cargo xtask soak`.
+//!
+//! The measurements run each against a
 //! hand-written reqwest + serde_json baseline run in the same process, against the same
 //! `copilot-fake` server (on its own runtime thread), alternating so that drift hits both.
 //!
 //! Prints one line per figure: `name: value unit (ratio X vs baseline)`. Progress goes to stderr.
 
 mod measure;
-mod rss;
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -56,6 +57,9 @@ impl Plan {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("soak") {
+        return soak(&args[2..]);
+    }
     let quick = args.iter().any(|a| a == "--quick");
     let mut plan = Plan::new(quick);
     // `--profile ours|raw`: only that side's call loop, long enough for a profiler to sample.
@@ -114,4 +118,97 @@ fn run(plan: &Plan) -> Result<(), String> {
         bench.paging().await?;
         bench.ask_latency().await
     })
+}
+
+/// `copilot-bench soak [--minutes N] [--conversations N] [--seed N]`: prints the soak's figures,
+/// and exits 1 naming every guarantee it broke.
+fn soak(args: &[String]) -> ExitCode {
+    let value = |flag: &str, default: u64| -> Result<u64, String> {
+        match args.iter().position(|a| a == flag) {
+            None => Ok(default),
+            Some(i) => args
+                .get(i + 1)
+                .and_then(|v| v.parse().ok())
+                .ok_or_else(|| format!("{flag} needs a number")),
+        }
+    };
+    let parsed = (|| {
+        Ok::<_, String>((
+            value("--minutes", 10)?,
+            value("--conversations", 64)?,
+            value("--seed", 7)?,
+        ))
+    })();
+    let (minutes, conversations, seed) = match parsed {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("copilot-bench soak: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let plan = copilot_bench::soak::SoakPlan {
+        conversations: conversations as usize,
+        questions_per_conversation: 5,
+        duration: Duration::from_secs(minutes * 60),
+        sample_every: Duration::from_secs(10),
+    };
+    match run_soak(&plan, seed) {
+        Ok((report, faults)) => {
+            for line in report.lines() {
+                println!("{line}");
+            }
+            println!("faults injected: {faults}");
+            for error in &report.errors {
+                eprintln!("seen: {error}");
+            }
+            // Warm-up: the first fifth of the samples (at least one).
+            let problems = report.problems((report.rss.len() / 5).max(1));
+            for problem in &problems {
+                println!("FAILED: {problem}");
+            }
+            if problems.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(message) => {
+            eprintln!("copilot-bench soak: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_soak(
+    plan: &copilot_bench::soak::SoakPlan,
+    seed: u64,
+) -> Result<(copilot_bench::soak::SoakReport, String), String> {
+    let server_runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let server = server_runtime
+        .block_on(FakeServer::start_with(
+            copilot_bench::soak::fake_config(seed).token(TOKEN),
+        ))
+        .map_err(|e| format!("cannot start copilot-fake: {e}"))?;
+    let client_runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let report = client_runtime.block_on(async {
+        let copilot = Copilot::builder()
+            .base_url(server.base_url())
+            .bearer_token(TOKEN)
+            .build()
+            .map_err(|e| e.to_string())?;
+        Ok::<_, String>(copilot_bench::soak::run(&copilot, plan).await)
+    })?;
+    let faults: Vec<String> = server
+        .injected_faults()
+        .into_iter()
+        .map(|(kind, n)| format!("{kind} {n}"))
+        .collect();
+    Ok((report, faults.join(", ")))
 }

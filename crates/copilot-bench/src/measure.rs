@@ -7,7 +7,9 @@ use copilot_ergonomic::types::{Evaluation, Session, SessionCollectionResponse};
 use copilot_fake::FakeServer;
 use futures_util::StreamExt as _;
 
-use crate::{Plan, TOKEN, rss};
+use copilot_bench::rss;
+
+use crate::{Plan, TOKEN};
 
 pub struct Bench<'a> {
     pub plan: &'a Plan,
@@ -119,7 +121,10 @@ impl Bench<'_> {
         let url = format!("{}/sessions/{id}", self.workspace_url());
         let session = workspace.session(id);
         let started = Instant::now();
-        let calls = 100_000;
+        let calls: usize = std::env::var("PROFILE_CALLS")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(100_000);
         for _ in 0..calls {
             match side {
                 "raw" => drop(std::hint::black_box(self.raw_get::<Session>(&url).await?)),

@@ -11,6 +11,7 @@ use futures_util::TryStreamExt as _;
 
 use crate::answer::Answer;
 use crate::error::Error;
+use crate::evaluations::EvaluationClient;
 use crate::prompts::PromptClient;
 use crate::request_ids::RequestIds;
 use crate::sessions::SessionClient;
@@ -22,9 +23,9 @@ pub(crate) const CREATE_ATTEMPTS: u32 = 3;
 /// Asks `question` in `session`: prompt, evaluation, wait; the answer carries every call's ids.
 pub(crate) async fn ask_in(session: &SessionClient, question: String) -> Result<Answer, Error> {
     let (answer, ids) = RequestIds::capture(async {
-        let prompt = create_prompt_once(session, &question).await?;
-        let prompt = session.prompt_of(&prompt)?;
-        evaluate(&prompt).await
+        let (client, evaluation) = start_in(session, &question).await?;
+        let options = session.copilot().inner.wait.clone();
+        client.poll(Some(evaluation), &options).await
     })
     .await;
     answer.map(|mut a| {
@@ -33,15 +34,28 @@ pub(crate) async fn ask_in(session: &SessionClient, question: String) -> Result<
     })
 }
 
-/// Starts one evaluation of `prompt` (at most one, see the module docs) and waits for it.
-pub(crate) async fn evaluate(prompt: &PromptClient) -> Result<Answer, Error> {
+/// Creates the prompt and starts its evaluation, each at most once; does not wait.
+pub(crate) async fn start_in(
+    session: &SessionClient,
+    question: &str,
+) -> Result<(EvaluationClient, types::Evaluation), Error> {
+    let prompt = create_prompt_once(session, question).await?;
+    start_evaluation(&session.prompt_of(&prompt)?).await
+}
+
+/// Starts one evaluation of `prompt` (at most one, see the module docs).
+async fn start_evaluation(
+    prompt: &PromptClient,
+) -> Result<(EvaluationClient, types::Evaluation), Error> {
     let evaluation = create_evaluation_once(prompt).await?;
-    let id = evaluation
-        .id
-        .clone()
-        .ok_or_else(|| Error::Protocol("the created evaluation has no id".into()))?;
+    Ok((prompt.evaluation_of(&evaluation)?, evaluation))
+}
+
+/// Starts one evaluation of `prompt` (at most one) and waits for it.
+pub(crate) async fn evaluate(prompt: &PromptClient) -> Result<Answer, Error> {
+    let (client, evaluation) = start_evaluation(prompt).await?;
     let options = prompt.copilot().inner.wait.clone();
-    prompt.evaluation(id).poll(Some(evaluation), &options).await
+    client.poll(Some(evaluation), &options).await
 }
 
 async fn create_prompt_once(

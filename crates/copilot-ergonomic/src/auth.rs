@@ -5,7 +5,9 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+
+use reqwest::header::HeaderValue;
 
 /// The boxed error a provider may return.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -56,20 +58,80 @@ pub trait TokenProvider: Send + Sync + 'static {
     }
 }
 
-/// The same token for every request.
-#[derive(Clone)]
-pub(crate) struct StaticToken(pub AccessToken);
+/// Where a client's `Authorization` header comes from.
+pub(crate) enum Credentials {
+    /// The same token for every request: its header is built once.
+    Static(HeaderValue),
+    /// A provider asked before every request; the header of its last token is reused while the
+    /// token stays the same.
+    Provider {
+        provider: Arc<dyn TokenProvider>,
+        last: Mutex<Option<(AccessToken, HeaderValue)>>,
+    },
+}
 
-impl TokenProvider for StaticToken {
-    fn token(&self) -> TokenFuture<'_> {
-        let token = self.0.clone();
-        Box::pin(async move { Ok(token) })
+impl Credentials {
+    /// Credentials for a static bearer token; `Err` when it cannot be a header value.
+    pub fn fixed(token: &AccessToken) -> Result<Self, BoxError> {
+        Ok(Self::Static(authorization(token)?))
     }
 
-    /// A static token cannot be refreshed.
-    fn refresh<'a>(&'a self, _claims: Option<&'a str>) -> Option<TokenFuture<'a>> {
-        None
+    /// Credentials asked of `provider`.
+    pub fn provider(provider: Arc<dyn TokenProvider>) -> Self {
+        Self::Provider {
+            provider,
+            last: Mutex::new(None),
+        }
     }
+
+    /// The `Authorization` value to send now.
+    pub async fn header(&self) -> Result<HeaderValue, BoxError> {
+        match self {
+            Self::Static(header) => Ok(header.clone()),
+            Self::Provider { provider, last } => {
+                let token = provider.token().await?;
+                self.remember(last, token)
+            }
+        }
+    }
+
+    /// After a 401: the value of a refreshed token, if the provider can give one.
+    pub async fn refreshed(&self, claims: Option<&str>) -> Option<Result<HeaderValue, BoxError>> {
+        match self {
+            Self::Static(_) => None,
+            Self::Provider { provider, last } => {
+                let token = match provider.refresh(claims)?.await {
+                    Ok(token) => token,
+                    Err(e) => return Some(Err(e)),
+                };
+                Some(self.remember(last, token))
+            }
+        }
+    }
+
+    fn remember(
+        &self,
+        last: &Mutex<Option<(AccessToken, HeaderValue)>>,
+        token: AccessToken,
+    ) -> Result<HeaderValue, BoxError> {
+        let mut last = last.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((cached, header)) = last.as_ref()
+            && *cached == token
+        {
+            return Ok(header.clone());
+        }
+        let header = authorization(&token)?;
+        *last = Some((token, header.clone()));
+        Ok(header)
+    }
+}
+
+/// `Bearer <token>`, marked sensitive (never logged, never in `Debug`).
+fn authorization(token: &AccessToken) -> Result<HeaderValue, BoxError> {
+    let mut value = HeaderValue::from_str(&format!("Bearer {}", token.secret()))
+        .map_err(|_| "the token contains characters not allowed in a header")?;
+    value.set_sensitive(true);
+    Ok(value)
 }
 
 /// A provider from an async closure, see [`crate::CopilotBuilder::token_fn`].
@@ -88,5 +150,3 @@ where
 
 /// The scope Graph tokens are requested for.
 pub const GRAPH_SCOPE: &str = "https://graph.microsoft.com/.default";
-
-pub(crate) type SharedProvider = Arc<dyn TokenProvider>;

@@ -10,7 +10,7 @@ use copilot_api::types::ODataError;
 use reqwest::Url;
 use reqwest::header::HeaderValue;
 
-use crate::auth::{AccessToken, BoxError, FnProvider, SharedProvider, StaticToken, TokenProvider};
+use crate::auth::{AccessToken, BoxError, Credentials, FnProvider, TokenProvider};
 use crate::error::{Error, excerpt};
 use crate::evaluations::{EvaluationClient, WaitOptions};
 use crate::paging::List;
@@ -83,11 +83,17 @@ impl Copilot {
     }
 }
 
+/// The credentials a builder was given.
+enum Auth {
+    Static(AccessToken),
+    Provider(Arc<dyn TokenProvider>),
+}
+
 /// Configures a [`Copilot`]; [`CopilotBuilder::build`] checks the result.
 #[must_use]
 pub struct CopilotBuilder {
     base_url: String,
-    auth: Option<SharedProvider>,
+    auth: Option<Auth>,
     http: Option<reqwest::Client>,
     retry: RetryPolicy,
     timeout: Duration,
@@ -134,13 +140,13 @@ impl CopilotBuilder {
 
     /// Sends this bearer token with every request.
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
-        self.auth = Some(Arc::new(StaticToken(AccessToken::new(token))));
+        self.auth = Some(Auth::Static(AccessToken::new(token)));
         self
     }
 
     /// Asks `provider` for a token before every request.
     pub fn token_provider(mut self, provider: impl TokenProvider) -> Self {
-        self.auth = Some(Arc::new(provider));
+        self.auth = Some(Auth::Provider(Arc::new(provider)));
         self
     }
 
@@ -150,7 +156,7 @@ impl CopilotBuilder {
         F: Fn() -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<String, BoxError>> + Send + 'static,
     {
-        self.auth = Some(Arc::new(FnProvider(f)));
+        self.auth = Some(Auth::Provider(Arc::new(FnProvider(f))));
         self
     }
 
@@ -160,7 +166,9 @@ impl CopilotBuilder {
         mut self,
         credential: Arc<dyn azure_core::credentials::TokenCredential>,
     ) -> Self {
-        self.auth = Some(Arc::new(crate::azure::AzureTokenProvider::new(credential)));
+        self.auth = Some(Auth::Provider(Arc::new(
+            crate::azure::AzureTokenProvider::new(credential),
+        )));
         self
     }
 
@@ -217,11 +225,13 @@ impl CopilotBuilder {
                 "max_concurrent_requests must be at least 1".into(),
             ));
         }
-        let auth = self.auth.ok_or_else(|| {
-            Error::Config(
+        let auth = match self.auth {
+            Some(Auth::Static(token)) => Credentials::fixed(&token).map_err(Error::Auth)?,
+            Some(Auth::Provider(provider)) => Credentials::provider(provider),
+            None => return Err(Error::Config(
                 "no credentials: call bearer_token(), token_provider(), token_fn() or azure_credential()".into(),
-            )
-        })?;
+            )),
+        };
         let agent = match &self.user_agent {
             Some(product) => format!("copilot-ergonomic/{} {product}", env!("CARGO_PKG_VERSION")),
             None => format!("copilot-ergonomic/{}", env!("CARGO_PKG_VERSION")),

@@ -125,6 +125,31 @@ pub fn outcome_of(evaluation: &types::Evaluation) -> Option<Outcome> {
     }
 }
 
+impl Outcome {
+    /// The service's name for the outcome (`success`, `rejected`, `timedOut`, `capacityExceeded`,
+    /// `needAdditionalClaims`, `error`; `cancelled` and `waitingForInput` from the state), or the
+    /// unknown value as sent.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Outcome::Success => "success",
+            Outcome::Error => "error",
+            Outcome::Rejected => "rejected",
+            Outcome::TimedOut => "timedOut",
+            Outcome::CapacityExceeded => "capacityExceeded",
+            Outcome::NeedAdditionalClaims => "needAdditionalClaims",
+            Outcome::Cancelled => "cancelled",
+            Outcome::WaitingForInput => "waitingForInput",
+            Outcome::Unknown(other) => other,
+        }
+    }
+}
+
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// An evaluation, by id; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct EvaluationClient {

@@ -9,6 +9,9 @@ use crate::error::Error;
 
 /// `id` if it can be sent as one path segment.
 pub(crate) fn checked<'a>(kind: &str, id: &'a str) -> Result<&'a str, Error> {
+    if !id.is_empty() && !id.bytes().any(|b| matches!(b, b'.' | b'%' | b'\\')) {
+        return Ok(id);
+    }
     let lowered = id.to_ascii_lowercase();
     let dots = lowered.replace("%2e", ".");
     if id.is_empty() || dots == "." || dots == ".." || id.contains('\\') {

@@ -193,6 +193,13 @@ impl<T: Listed> List<T> {
         self
     }
 
+    /// Every item of every page, in order, or the first error (no extra crate needed:
+    /// `ws.sessions().top(50).to_vec().await?`). Holds the whole collection: stream it for
+    /// large ones.
+    pub async fn to_vec(self) -> Result<Vec<T>, Error> {
+        self.try_collect().await
+    }
+
     /// `$top`: items per page.
     pub fn top(self, n: i32) -> Self {
         self.options(|o| o.top = Some(n))

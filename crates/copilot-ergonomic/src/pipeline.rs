@@ -15,11 +15,11 @@ use std::time::{Duration, Instant, SystemTime};
 
 use copilot_api::{OperationInfo, PrepareFuture, TransportFuture};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use reqwest::{Request, Response, StatusCode, Url};
+use reqwest::{Request, Response, ResponseBuilderExt as _, StatusCode, Url};
 use serde::de::DeserializeOwned;
 use tracing::Instrument as _;
 
-use crate::auth::SharedProvider;
+use crate::auth::Credentials;
 use crate::challenge::claims_challenge;
 use crate::error::{ApiError, Error, excerpt};
 use crate::request_ids::RequestIds;
@@ -35,7 +35,14 @@ tokio::task_local! {
 pub(crate) struct CallContext {
     pub client_request_id: String,
     failure: Mutex<Option<Error>>,
-    last: Mutex<Option<(StatusCode, HeaderMap)>>,
+    last: Mutex<Option<Last>>,
+}
+
+/// What a call keeps of its final response.
+#[derive(Debug)]
+enum Last {
+    Success(StatusCode, Option<HeaderValue>),
+    Failure(StatusCode, HeaderMap),
 }
 
 impl CallContext {
@@ -77,20 +84,31 @@ impl CallContext {
     /// Keeps what error mapping may need of the final response: all headers of an error, only
     /// `request-id` of a success (whose body may still fail to decode).
     fn record(&self, status: StatusCode, headers: &HeaderMap) {
-        let kept = if status.is_success() {
-            let mut kept = HeaderMap::new();
-            if let Some(id) = headers.get("request-id") {
-                kept.insert("request-id", id.clone());
-            }
-            kept
+        let last = if status.is_success() {
+            Last::Success(status, headers.get(&REQUEST_ID).cloned())
         } else {
-            headers.clone()
+            Last::Failure(status, headers.clone())
         };
-        *self.last.lock().unwrap_or_else(|p| p.into_inner()) = Some((status, kept));
+        *self.last.lock().unwrap_or_else(|p| p.into_inner()) = Some(last);
     }
 
+    /// Status and headers of the final response (of a success: only its `request-id`).
     pub fn last_response(&self) -> Option<(StatusCode, HeaderMap)> {
-        self.last.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        match self
+            .last
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()?
+        {
+            Last::Failure(status, headers) => Some((*status, headers.clone())),
+            Last::Success(status, id) => {
+                let mut headers = HeaderMap::new();
+                if let Some(id) = id {
+                    headers.insert(REQUEST_ID.clone(), id.clone());
+                }
+                Some((*status, headers))
+            }
+        }
     }
 
     /// Runs `future` as part of this call.
@@ -103,7 +121,7 @@ impl CallContext {
 pub(crate) struct Pipeline {
     pub http: reqwest::Client,
     pub base: Url,
-    pub auth: SharedProvider,
+    pub auth: Credentials,
     pub retry: RetryPolicy,
     pub user_agent: HeaderValue,
     /// Requests on the wire at once (send and body read); bounds the connections opened.
@@ -122,6 +140,8 @@ impl std::fmt::Debug for Pipeline {
 }
 
 static CLIENT_REQUEST_ID: HeaderName = HeaderName::from_static("client-request-id");
+static REQUEST_ID: HeaderName = HeaderName::from_static("request-id");
+static PREFER: HeaderName = HeaderName::from_static("prefer");
 
 impl Pipeline {
     /// Adds `client-request-id`, `User-Agent` and `Authorization` (only for the Graph origin).
@@ -142,15 +162,10 @@ impl Pipeline {
         if !headers.contains_key(reqwest::header::USER_AGENT) {
             headers.insert(reqwest::header::USER_AGENT, self.user_agent.clone());
         }
-        // Open enums: members added after `unknownFutureValue` come as themselves (also set by
-        // the generated client's hooks; nextLink requests need it here).
-        headers
-            .entry(reqwest::header::HeaderName::from_static("prefer"))
-            .or_insert(HeaderValue::from_static("include-unknown-enum-members"));
-        let token = self.auth.token().await.map_err(Error::Auth)?;
+        let authorization = self.auth.header().await.map_err(Error::Auth)?;
         request
             .headers_mut()
-            .insert(reqwest::header::AUTHORIZATION, authorization(&token)?);
+            .insert(reqwest::header::AUTHORIZATION, authorization);
         Ok(())
     }
 
@@ -162,14 +177,13 @@ impl Pipeline {
         sent: Option<&HeaderValue>,
         claims: Option<&str>,
     ) -> Option<HeaderValue> {
-        let token = match self.auth.refresh(claims)?.await {
-            Ok(token) => token,
+        let value = match self.auth.refreshed(claims).await? {
+            Ok(value) => value,
             Err(e) => {
                 tracing::warn!(error = %e, "the token provider could not refresh the token after a 401");
                 return None;
             }
         };
-        let value = authorization(&token).ok()?;
         (claims.is_some() || sent.is_none_or(|sent| sent.as_bytes() != value.as_bytes()))
             .then_some(value)
     }
@@ -236,14 +250,14 @@ impl Pipeline {
                     span.record("http.request.resend_count", retry - 1);
                     if let Ok(response) = &outcome {
                         span.record("http.response.status_code", response.status().as_u16());
-                        if let Some(id) = response.headers().get("request-id").and_then(|v| v.to_str().ok()) {
+                        if let Some(id) = response.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()) {
                             span.record("request_id", id);
                         }
                         ctx.record(response.status(), response.headers());
                         RequestIds::record_with(|| RequestIds {
                             operation: operation_id(operation),
                             status: response.status().as_u16(),
-                            request_id: header(response.headers(), "request-id"),
+                            request_id: header(response.headers(), REQUEST_ID.as_str()),
                             client_request_id: ctx.client_request_id.clone(),
                         });
                     }
@@ -282,14 +296,26 @@ impl Pipeline {
             // The semaphore is never closed; sending without a permit is the safe fallback.
             return self.http.execute(request).await;
         };
-        let response = self.http.execute(request).await?;
-        let status = response.status();
-        let version = response.version();
-        let headers = response.headers().clone();
+        let mut response = self.http.execute(request).await?;
+        // Rebuilt without copying headers or re-parsing the URL.
+        let (status, version) = (response.status(), response.version());
+        let headers = std::mem::take(response.headers_mut());
+        let head = http::Response::builder()
+            .status(status)
+            .version(version)
+            .url(response.url().clone())
+            .body(());
         let body = response.bytes().await?;
-        let mut buffered = http::Response::new(body);
-        *buffered.status_mut() = status;
-        *buffered.version_mut() = version;
+        let mut buffered = match head {
+            Ok(head) => head.map(|()| body),
+            // Not reachable (status and version come from a response); kept panic-free.
+            Err(_) => {
+                let mut plain = http::Response::new(body);
+                *plain.status_mut() = status;
+                *plain.version_mut() = version;
+                plain
+            }
+        };
         *buffered.headers_mut() = headers;
         Ok(Response::from(buffered))
     }
@@ -308,6 +334,11 @@ impl Pipeline {
         request.headers_mut().insert(
             reqwest::header::ACCEPT,
             HeaderValue::from_static("application/json"),
+        );
+        // Open enums, as the generated client's hooks ask for every operation.
+        request.headers_mut().insert(
+            PREFER.clone(),
+            HeaderValue::from_static("include-unknown-enum-members"),
         );
         self.prepare_request(&mut request, &ctx).await?;
         let response = self
@@ -382,14 +413,6 @@ fn url_template(url: &Url) -> String {
         }
     }
     out
-}
-
-/// The `Authorization` header value for `token`, marked sensitive (never logged).
-fn authorization(token: &crate::auth::AccessToken) -> Result<HeaderValue, Error> {
-    let mut value = HeaderValue::from_str(&format!("Bearer {}", token.secret()))
-        .map_err(|_| Error::Auth("the token contains characters not allowed in a header".into()))?;
-    value.set_sensitive(true);
-    Ok(value)
 }
 
 /// The spec's operationId (`getSession`) for progenitor's method name (`get_session`).
@@ -505,8 +528,23 @@ pub(crate) fn transport_error(e: reqwest::Error, ctx: &CallContext) -> Error {
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
+thread_local! {
+    /// A SplitMix64 state per thread, seeded once from the OS-seeded `RandomState`.
+    static RANDOM: std::cell::Cell<u64> = std::cell::Cell::new(
+        RandomState::new().hash_one(COUNTER.fetch_add(1, Ordering::Relaxed)),
+    );
+}
+
+/// A random number (SplitMix64): unique ids and jitter need spread, not secrecy.
 fn random_u64() -> u64 {
-    RandomState::new().hash_one(COUNTER.fetch_add(1, Ordering::Relaxed))
+    RANDOM.with(|state| {
+        let next = state.get().wrapping_add(0x9e37_79b9_7f4a_7c15);
+        state.set(next);
+        let mut z = next;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    })
 }
 
 /// A number in [0, 1) for backoff jitter.
@@ -516,17 +554,26 @@ fn jitter() -> f64 {
 
 /// A random version-4 GUID for `client-request-id`.
 pub(crate) fn new_guid() -> String {
-    let (hi, lo) = (random_u64(), random_u64());
+    guid(random_u64(), random_u64())
+}
+
+/// The version-4 GUID made of these random bits.
+fn guid(hi: u64, lo: u64) -> String {
     let hi = (hi & 0xffff_ffff_ffff_0fff) | 0x4000;
     let lo = (lo & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
-    format!(
-        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-        hi >> 32,
-        (hi >> 16) & 0xffff,
-        hi & 0xffff,
-        lo >> 48,
-        lo & 0xffff_ffff_ffff
-    )
+    // 8-4-4-4-12 lower-case hex digits, written by hand (`format!` costs more than the rest
+    // of the id).
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let bits = (u128::from(hi) << 64) | u128::from(lo);
+    let mut out = String::with_capacity(36);
+    for i in 0..32 {
+        if matches!(i, 8 | 12 | 16 | 20) {
+            out.push('-');
+        }
+        let nibble = (bits >> (124 - 4 * i)) & 0xf;
+        out.push(char::from(HEX[nibble as usize]));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -548,7 +595,24 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(a.len(), 36);
         assert_eq!(&a[14..15], "4");
+        assert_eq!(
+            &a[19..20].chars().next().map(|c| "89ab".contains(c)),
+            &Some(true)
+        );
         let j = jitter();
         assert!((0.0..1.0).contains(&j));
+        // The hand-written hex agrees with `format!`.
+        let (hi, lo) = (0x0123_4567_89ab_cdef_u64, 0xfedc_ba98_7654_3210_u64);
+        let h = (hi & 0xffff_ffff_ffff_0fff) | 0x4000;
+        let l = (lo & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
+        let expected = format!(
+            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+            h >> 32,
+            (h >> 16) & 0xffff,
+            h & 0xffff,
+            l >> 48,
+            l & 0xffff_ffff_ffff
+        );
+        assert_eq!(guid(hi, lo), expected);
     }
 }

@@ -5,6 +5,7 @@ use copilot_api::types;
 use crate::answer::Answer;
 use crate::client::{Copilot, map_error, run};
 use crate::error::Error;
+use crate::evaluations::EvaluationClient;
 use crate::ids::checked;
 use crate::paging::{List, Scope};
 use crate::pipeline::CallContext;
@@ -96,6 +97,21 @@ impl SessionClient {
             .as_deref()
             .ok_or_else(|| Error::Protocol("the prompt has no id".into()))?;
         Ok(self.prompt(id))
+    }
+
+    pub(crate) fn copilot(&self) -> &Copilot {
+        &self.copilot
+    }
+
+    /// Starts a question without waiting: creates the prompt and starts its evaluation (each
+    /// at most once, as [`SessionClient::ask`] does) and returns the evaluation's handle, whose
+    /// [`EvaluationClient::reference`] can be saved before [`EvaluationClient::wait`] is called
+    /// (e.g. to print it when the user interrupts the wait).
+    pub async fn start(&self, question: impl Into<String>) -> Result<EvaluationClient, Error> {
+        let question = question.into();
+        crate::ask::start_in(self, &question)
+            .await
+            .map(|(client, _)| client)
     }
 
     /// Asks a question in this session (a follow-up sees the earlier prompts): creates the

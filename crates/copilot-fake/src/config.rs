@@ -131,6 +131,7 @@ pub struct FakeConfig {
     pub(crate) max_body_bytes: usize,
     pub(crate) rate_limit: Option<u32>,
     pub(crate) capacity: Option<u64>,
+    pub(crate) max_sessions: Option<usize>,
     pub(crate) claims_required: Vec<String>,
 }
 
@@ -171,6 +172,7 @@ impl Default for FakeConfig {
             max_body_bytes: 1024 * 1024,
             rate_limit: None,
             capacity: None,
+            max_sessions: None,
             claims_required: Vec::new(),
         }
     }
@@ -231,6 +233,13 @@ impl FakeConfig {
     /// do not use up the allowance. Off by default.
     pub fn rate_limit(mut self, requests_per_second_per_token: u32) -> Self {
         self.rate_limit = Some(requests_per_second_per_token.max(1));
+        self
+    }
+
+    /// Keep at most `n` sessions per workspace: creating one more forgets the oldest (with its
+    /// prompts and evaluations), so long soaks run in flat memory. Default: keep everything.
+    pub fn max_sessions(mut self, n: usize) -> Self {
+        self.max_sessions = Some(n.max(1));
         self
     }
 

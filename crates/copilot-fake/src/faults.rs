@@ -42,6 +42,21 @@ pub enum Fault {
 }
 
 impl Fault {
+    /// The fault's kind as written in the `KIND` of its syntax: the status (`429`), `latency`,
+    /// `drop`, `truncate`, `html`, `content-type`, `claims` or `drop-after`.
+    pub fn kind(&self) -> String {
+        match self {
+            Self::Status { status, .. } => status.to_string(),
+            Self::Latency(_) => "latency".into(),
+            Self::DropConnection => "drop".into(),
+            Self::TruncatedBody => "truncate".into(),
+            Self::HtmlPage { .. } => "html".into(),
+            Self::WrongContentType => "content-type".into(),
+            Self::ClaimsChallenge { .. } => "claims".into(),
+            Self::DropAfterStore => "drop-after".into(),
+        }
+    }
+
     /// A status fault without `Retry-After`.
     pub fn status(status: u16) -> Self {
         Self::Status {

@@ -39,6 +39,8 @@ pub(crate) struct State {
     random_seed: u64,
     /// Requests that no fault rule matched so far: the number of the next random draw.
     random_draws: std::sync::atomic::AtomicU64,
+    /// Faults injected so far, by kind (`FakeServer::injected_faults`).
+    pub injected: Mutex<std::collections::BTreeMap<String, u64>>,
 }
 
 /// What the connection layer should do with a handled request.
@@ -90,6 +92,7 @@ impl State {
                 .or(config.seed)
                 .unwrap_or_else(random_seed),
             random_draws: std::sync::atomic::AtomicU64::new(0),
+            injected: Mutex::new(std::collections::BTreeMap::new()),
             ids,
             config,
         }
@@ -232,21 +235,26 @@ impl State {
             *n += 1;
             *n
         };
-        if let Some(rule) = self
+        let fault = if let Some(rule) = self
             .config
             .faults
             .iter()
             .find(|rule| rule.applies(operation, call))
         {
-            return Some(rule.fault.clone());
+            Some(rule.fault.clone())
+        } else if self.config.random_faults.faults.is_empty() {
+            None
+        } else {
+            let n = self
+                .random_draws
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            self.config.random_faults.draw(self.random_seed, n).cloned()
+        };
+        if let Some(fault) = &fault {
+            let mut injected = self.injected.lock().unwrap_or_else(|p| p.into_inner());
+            *injected.entry(fault.kind()).or_insert(0) += 1;
         }
-        if self.config.random_faults.faults.is_empty() {
-            return None;
-        }
-        let n = self
-            .random_draws
-            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        self.config.random_faults.draw(self.random_seed, n).cloned()
+        fault
     }
 
     /// Whether the request's bearer token is accepted (and not one that must answer a claims

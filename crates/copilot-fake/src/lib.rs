@@ -128,6 +128,16 @@ impl FakeServer {
         store::dump(&store, now)
     }
 
+    /// How many faults were injected so far, by kind (`429`, `503`, `drop`, `drop-after`,
+    /// `latency`, `truncate`, `html`, `content-type`, `claims`): explicit rules and random ones.
+    pub fn injected_faults(&self) -> std::collections::BTreeMap<String, u64> {
+        self.state
+            .injected
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
     /// Returns the requests received so far and forgets them.
     pub fn take_requests(&self) -> Vec<RecordedRequest> {
         let mut journal = self.state.journal.lock().unwrap_or_else(|p| p.into_inner());

@@ -84,6 +84,9 @@ impl State {
                 let now = self.clock.now();
                 let id = self.ids.next();
                 let w = workspace_mut(&mut store, ws)?;
+                if let Some(keep) = self.config.max_sessions {
+                    w.forget_oldest_sessions(keep.saturating_sub(1));
+                }
                 let s = w.add_session(Session {
                     id,
                     display_name: Some(name),

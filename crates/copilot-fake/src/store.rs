@@ -154,6 +154,21 @@ impl Workspace {
         self.sessions.get_mut(i)
     }
 
+    /// Forgets the oldest sessions until at most `keep` remain (`FakeConfig::max_sessions`).
+    pub fn forget_oldest_sessions(&mut self, keep: usize) {
+        if self.sessions.len() <= keep {
+            return;
+        }
+        let forget = self.sessions.len() - keep;
+        self.sessions.drain(..forget);
+        self.index = self
+            .sessions
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.clone(), i))
+            .collect();
+    }
+
     pub fn add_session(&mut self, session: Session) -> &Session {
         let i = self.sessions.len();
         self.index.insert(session.id.clone(), i);

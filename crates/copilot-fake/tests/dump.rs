@@ -67,3 +67,45 @@ async fn dump_shows_what_was_created_nested_as_the_api_shows_it() {
         "w2 stays empty"
     );
 }
+
+#[tokio::test]
+async fn injected_faults_are_counted_by_kind_and_old_sessions_can_be_forgotten() {
+    use copilot_fake::{Fault, FaultRule};
+    let config = FakeConfig::new().max_sessions(2).fault(
+        FaultRule::new(Fault::status(503))
+            .on("listSessions")
+            .calls(1..=2),
+    );
+    let server = FakeServer::start_with(config).await.unwrap();
+    let http = reqwest::Client::new();
+    let sessions = format!(
+        "{}/security/securityCopilot/workspaces/default/sessions",
+        server.base_url()
+    );
+    for name in ["a", "b", "c"] {
+        let created = http
+            .post(&sessions)
+            .bearer_auth("t")
+            .json(&serde_json::json!({"displayName": name}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(created.status(), 201);
+    }
+    for _ in 0..3 {
+        http.get(&sessions).bearer_auth("t").send().await.unwrap();
+    }
+    assert_eq!(server.injected_faults().get("503"), Some(&2));
+    let names: Vec<String> = server.dump()["workspaces"][0]["sessions"]
+        .as_array()
+        .expect("sessions in the dump")
+        .iter()
+        .map(|s| s["displayName"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(
+        names.len(),
+        2,
+        "the oldest session was forgotten: {names:?}"
+    );
+    assert!(!names.contains(&"a".to_string()), "{names:?}");
+}

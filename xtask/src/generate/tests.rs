@@ -3,8 +3,6 @@
 
 use super::*;
 
-use super::*;
-
 /// The checked-in generated code matches the spec (the same check as `generate --check`).
 #[test]
 fn generated_code_is_fresh() {

@@ -1,0 +1,112 @@
+//! Shared by the CLI tests: start a copilot-fake on loopback, run the real `seccopilot` binary
+//! against it with a clean environment, and collect its exit code and output.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use copilot_fake::{FakeConfig, FakeServer};
+use tokio::io::AsyncWriteExt as _;
+use tokio::process::Command;
+
+/// What a run of the binary left.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// stdout as one JSON value.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {self:#?}"))
+    }
+
+    /// stdout as NDJSON lines.
+    pub fn lines(&self) -> Vec<serde_json::Value> {
+        self.stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+            .collect()
+    }
+}
+
+/// A started fake server.
+pub async fn fake(config: FakeConfig) -> FakeServer {
+    FakeServer::start_with(config).await.expect("bind loopback")
+}
+
+/// The binary with an empty environment: no credentials, no PATH, no terminal.
+pub fn bare() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_seccopilot"));
+    cmd.env_clear()
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    cmd
+}
+
+/// The binary pointed at `fake` with a token.
+pub fn seccopilot(fake: &FakeServer) -> Command {
+    let mut cmd = bare();
+    cmd.env("COPILOT_BASE_URL", fake.base_url())
+        .env("COPILOT_TOKEN", "test-token");
+    cmd
+}
+
+/// Runs `cmd` with `args` to the end.
+pub async fn run(mut cmd: Command, args: &[&str]) -> Run {
+    let output = cmd.args(args).output().await.expect("run seccopilot");
+    finish(output)
+}
+
+/// Runs `cmd` with `args`, writing `input` to its stdin.
+pub async fn run_with_stdin(mut cmd: Command, args: &[&str], input: &str) -> Run {
+    let mut child = cmd
+        .args(args)
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("spawn seccopilot");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin
+        .write_all(input.as_bytes())
+        .await
+        .expect("write stdin");
+    drop(stdin);
+    finish(child.wait_with_output().await.expect("wait"))
+}
+
+pub fn finish(output: std::process::Output) -> Run {
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(output.stdout).expect("utf-8 stdout"),
+        stderr: String::from_utf8(output.stderr).expect("utf-8 stderr"),
+    }
+}
+
+/// A fresh file under the test's temporary directory with `contents`.
+pub fn file(name: &str, contents: &str) -> PathBuf {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "cli-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, contents).expect("write temp file");
+    path
+}
+
+/// An empty directory, for a PATH with nothing on it.
+pub fn empty_dir() -> PathBuf {
+    let path = file("placeholder", "");
+    let dir = path.parent().expect("parent").join("empty");
+    std::fs::create_dir_all(&dir).expect("empty dir");
+    dir
+}
