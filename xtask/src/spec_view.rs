@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use copilot_spec::{Operation, Validator};
+use copilot_spec::{SpecOperation, Validator};
 use serde_json::Value;
 
 use crate::edm_type::DocType;
@@ -14,7 +14,7 @@ use crate::edm_type::DocType;
 pub struct SpecView<'a> {
     pub spec: &'a Value,
     pub validator: Validator<'a>,
-    pub ops: Vec<Operation<'a>>,
+    pub ops: Vec<SpecOperation<'a>>,
     /// Schemas used as request bodies (never matched to a resource page).
     pub request_schemas: BTreeSet<String>,
 }
@@ -48,7 +48,7 @@ impl<'a> SpecView<'a> {
     }
 
     /// The operation answering `method` at `path` (a docs template or an example URL).
-    pub fn operation(&self, method: &str, path: &str) -> Option<Operation<'a>> {
+    pub fn operation(&self, method: &str, path: &str) -> Option<SpecOperation<'a>> {
         let docs = segments(path);
         self.ops
             .iter()
@@ -69,7 +69,7 @@ impl<'a> SpecView<'a> {
     }
 
     /// All query option names of `op`, and those the docs are expected to list.
-    pub fn query_options(&self, op: &Operation<'a>) -> (BTreeSet<String>, BTreeSet<String>) {
+    pub fn query_options(&self, op: &SpecOperation<'a>) -> (BTreeSet<String>, BTreeSet<String>) {
         let mut all = BTreeSet::new();
         let mut documented = BTreeSet::new();
         let path_level = self.spec.pointer(&format!(
@@ -99,7 +99,7 @@ impl<'a> SpecView<'a> {
         (all, documented)
     }
 
-    pub fn success_codes(&self, op: &Operation<'a>) -> BTreeSet<u16> {
+    pub fn success_codes(&self, op: &SpecOperation<'a>) -> BTreeSet<u16> {
         op.object
             .get("responses")
             .and_then(Value::as_object)
@@ -111,7 +111,7 @@ impl<'a> SpecView<'a> {
     }
 
     /// The JSON schema of `op`'s response with `status` (exact code or `4XX`-style range).
-    pub fn response_schema(&self, op: &Operation<'a>, status: u16) -> Option<&'a Value> {
+    pub fn response_schema(&self, op: &SpecOperation<'a>, status: u16) -> Option<&'a Value> {
         let responses = op.object.get("responses")?;
         let response = responses
             .get(status.to_string())

@@ -36,7 +36,7 @@ pub fn validator() -> Validator<'static> {
 
 /// One operation of the spec.
 #[derive(Debug, Clone)]
-pub struct Operation<'a> {
+pub struct SpecOperation<'a> {
     /// The camelCase operationId.
     pub id: &'a str,
     /// Upper-case HTTP method.
@@ -47,7 +47,7 @@ pub struct Operation<'a> {
     pub object: &'a Value,
 }
 
-impl<'a> Operation<'a> {
+impl<'a> SpecOperation<'a> {
     /// The declared success status (the first 2xx key) and its JSON schema.
     pub fn success(&self) -> Option<(u16, &'a Value)> {
         let responses = self.object.get("responses")?.as_object()?;
@@ -64,7 +64,7 @@ impl<'a> Operation<'a> {
 }
 
 /// Every operation of `spec`, in document order.
-pub fn operations(spec: &Value) -> Vec<Operation<'_>> {
+pub fn operations(spec: &Value) -> Vec<SpecOperation<'_>> {
     let mut out = Vec::new();
     let Some(paths) = spec.get("paths").and_then(Value::as_object) else {
         return out;
@@ -79,7 +79,7 @@ pub fn operations(spec: &Value) -> Vec<Operation<'_>> {
             if let Some(object) = item.get(method)
                 && let Some(id) = object.get("operationId").and_then(Value::as_str)
             {
-                out.push(Operation {
+                out.push(SpecOperation {
                     id,
                     method: method.to_uppercase(),
                     path,
@@ -92,7 +92,7 @@ pub fn operations(spec: &Value) -> Vec<Operation<'_>> {
 }
 
 /// Looks up an operation of the embedded spec by operationId.
-pub fn operation(id: &str) -> Option<Operation<'static>> {
+pub fn operation(id: &str) -> Option<SpecOperation<'static>> {
     operations(spec()).into_iter().find(|op| op.id == id)
 }
 

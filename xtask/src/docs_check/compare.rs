@@ -4,10 +4,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use copilot_spec::{Direction, Operation};
+use copilot_spec::{Direction, SpecOperation};
 use serde_json::Value;
 
-use super::docs::{ApiPage, DocType, Docs, ExampleKind, Property, Resource};
+use super::docs::{ApiPage, Docs, ExampleKind, Property};
 use crate::edm_type::PRIMITIVES;
 use crate::findings::{At, Findings};
 use crate::spec_view::SpecView;
@@ -42,26 +42,26 @@ pub fn compare(docs: &Docs, spec: &Value) -> Findings {
     check.out.sorted()
 }
 
-struct Check<'a> {
-    spec: SpecView<'a>,
-    out: Findings,
+pub(super) struct Check<'a> {
+    pub(super) spec: SpecView<'a>,
+    pub(super) out: Findings,
     /// Enum name (lower case) → the docs' spelling, members, first place and group.
-    enums: BTreeMap<String, DocumentedEnum>,
+    pub(super) enums: BTreeMap<String, DocumentedEnum>,
 }
 
-struct DocumentedEnum {
-    name: String,
-    members: Vec<String>,
-    at: At,
-    group: String,
+pub(super) struct DocumentedEnum {
+    pub(super) name: String,
+    pub(super) members: Vec<String>,
+    pub(super) at: At,
+    pub(super) group: String,
 }
 
-fn endpoint_group(op: &Operation<'_>) -> String {
+fn endpoint_group(op: &SpecOperation<'_>) -> String {
     format!("endpoint {} {} ({})", op.method, op.path, op.id)
 }
 
 impl<'a> Check<'a> {
-    fn drift(
+    pub(super) fn drift(
         &mut self,
         group: String,
         kind: &'static str,
@@ -71,7 +71,7 @@ impl<'a> Check<'a> {
         self.out.drift(group, kind, message, at);
     }
 
-    fn problem(
+    pub(super) fn problem(
         &mut self,
         group: String,
         kind: &'static str,
@@ -214,7 +214,7 @@ impl<'a> Check<'a> {
         Some(op.id)
     }
 
-    fn request_body(&mut self, op: &Operation<'a>, group: &str, body: &[Property], at: &At) {
+    fn request_body(&mut self, op: &SpecOperation<'a>, group: &str, body: &[Property], at: &At) {
         let Some(schema) = op
             .object
             .pointer("/requestBody/content/application~1json/schema")
@@ -249,192 +249,8 @@ impl<'a> Check<'a> {
         }
     }
 
-    fn resource(&mut self, resource: &Resource) {
-        let group = format!("resource {}", resource.name);
-        let Some((name, schema)) = self.spec.resource(&resource.name) else {
-            self.drift(
-                group,
-                "resource-missing",
-                format!("add a schema for resource `{}`", resource.name),
-                resource.at.clone(),
-            );
-            return;
-        };
-        let target = format!("`{}` ({name})", resource.name);
-        self.properties(&group, &target, schema, &resource.properties, &resource.at);
-
-        let table: BTreeSet<&str> = resource
-            .properties
-            .iter()
-            .map(|p| p.name.as_str())
-            .collect();
-        for (key, at) in &resource.json_keys {
-            if !table.contains(key.as_str()) {
-                self.problem(
-                    group.clone(),
-                    "json-representation",
-                    format!("the JSON representation lists `{key}`, the property table does not"),
-                    at.clone(),
-                );
-            }
-        }
-        if !resource.json_keys.is_empty() {
-            let keys: BTreeSet<&str> = resource.json_keys.iter().map(|(k, _)| k.as_str()).collect();
-            for property in &resource.properties {
-                if !keys.contains(property.name.as_str()) {
-                    self.problem(
-                        group.clone(),
-                        "json-representation",
-                        format!(
-                            "the property table lists `{}`, the JSON representation does not",
-                            property.name
-                        ),
-                        property.at.clone(),
-                    );
-                }
-            }
-        }
-    }
-
-    /// Compares a property table with the properties of `schema` (`target` names it in messages).
-    fn properties(
-        &mut self,
-        group: &str,
-        target: &str,
-        schema: &'a Value,
-        documented: &[Property],
-        at: &At,
-    ) {
-        let spec_properties = self.spec.properties(schema);
-        for property in documented {
-            if !property.members.is_empty()
-                && let DocType::Named(name) = &property.ty
-            {
-                self.enums
-                    .entry(name.to_ascii_lowercase())
-                    .and_modify(|e| {
-                        for m in &property.members {
-                            if !e.members.contains(m) {
-                                e.members.push(m.clone());
-                            }
-                        }
-                    })
-                    .or_insert_with(|| DocumentedEnum {
-                        name: name.clone(),
-                        members: property.members.clone(),
-                        at: property.at.clone(),
-                        group: group.to_string(),
-                    });
-            }
-            let Some((_, spec_property)) =
-                spec_properties.iter().find(|(n, _)| *n == property.name)
-            else {
-                let mut nullable = match (&property.ty, property.nullable) {
-                    (DocType::Collection(_), _) => String::new(),
-                    (_, Some(false)) => ", not nullable".into(),
-                    _ => ", nullable".into(),
-                };
-                if property.required {
-                    nullable.push_str(", required");
-                }
-                self.drift(
-                    group.to_string(),
-                    "property-missing",
-                    format!(
-                        "add property `{}` ({}{nullable}) to {target}",
-                        property.name, property.ty
-                    ),
-                    property.at.clone(),
-                );
-                continue;
-            };
-            let spec_type = self.spec.doc_type(spec_property);
-            if !spec_type.same_as(&property.ty) {
-                self.drift(
-                    group.to_string(),
-                    "property-type",
-                    format!(
-                        "change the type of property `{}` of {target} from {spec_type} to {}",
-                        property.name, property.ty
-                    ),
-                    property.at.clone(),
-                );
-            }
-            if let Some(nullable) = property.nullable
-                && nullable != self.spec.nullable(spec_property)
-            {
-                let word = if nullable { "nullable" } else { "not nullable" };
-                self.drift(
-                    group.to_string(),
-                    "property-nullability",
-                    format!("make property `{}` of {target} {word}", property.name),
-                    property.at.clone(),
-                );
-            }
-        }
-        for (name, _) in spec_properties {
-            if !documented.iter().any(|p| p.name == name) {
-                self.drift(
-                    group.to_string(),
-                    "property-extra",
-                    format!("remove property `{name}` from {target}: the docs do not list it"),
-                    at.clone(),
-                );
-            }
-        }
-    }
-
-    fn enums(&mut self) {
-        for documented in std::mem::take(&mut self.enums).into_values() {
-            let DocumentedEnum {
-                name,
-                members,
-                at,
-                group,
-            } = documented;
-            let Some((schema_name, spec_members)) = self.spec.enumeration(&name) else {
-                self.drift(
-                    group,
-                    "enum-missing",
-                    format!(
-                        "add enum `{name}` with members {}",
-                        members
-                            .iter()
-                            .map(|m| format!("`{m}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                    at,
-                );
-                continue;
-            };
-            for member in &members {
-                if !spec_members.contains(member) {
-                    self.drift(
-                        group.clone(),
-                        "enum-member-missing",
-                        format!("add member `{member}` to enum `{name}` ({schema_name})"),
-                        at.clone(),
-                    );
-                }
-            }
-            for member in &spec_members {
-                if !members.contains(member) {
-                    self.drift(
-                        group.clone(),
-                        "enum-member-extra",
-                        format!(
-                            "remove member `{member}` from enum `{name}` ({schema_name}): the docs do not list it"
-                        ),
-                        at.clone(),
-                    );
-                }
-            }
-        }
-    }
-
     /// Parses and validates one example payload.
-    fn example(
+    pub(super) fn example(
         &mut self,
         group: &str,
         example: &super::docs::Example,

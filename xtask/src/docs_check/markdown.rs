@@ -67,13 +67,13 @@ impl Block {
 
 /// Why a page cannot be read: the line and the reason.
 #[derive(Debug)]
-pub struct Unreadable {
+pub struct PageSyntaxError {
     pub line: usize,
     pub reason: String,
 }
 
 /// Splits `text` into a [`Page`].
-pub fn parse(text: &str) -> Result<Page, Unreadable> {
+pub fn parse(text: &str) -> Result<Page, PageSyntaxError> {
     let lines: Vec<&str> = text.lines().collect();
     let mut page = Page::default();
     let mut i = 0;
@@ -82,7 +82,7 @@ pub fn parse(text: &str) -> Result<Page, Unreadable> {
         let end = lines[1..]
             .iter()
             .position(|l| l.trim_end() == "---")
-            .ok_or_else(|| Unreadable {
+            .ok_or_else(|| PageSyntaxError {
                 line: 1,
                 reason: "the front matter (`---`) is never closed".into(),
             })?;
@@ -106,7 +106,7 @@ pub fn parse(text: &str) -> Result<Page, Unreadable> {
             let mut comment = String::new();
             loop {
                 let Some(part) = lines.get(i) else {
-                    return Err(Unreadable {
+                    return Err(PageSyntaxError {
                         line: start + 1,
                         reason: "an HTML comment (`<!--`) is never closed".into(),
                     });
@@ -124,7 +124,7 @@ pub fn parse(text: &str) -> Result<Page, Unreadable> {
                 .trim_end_matches("-->")
                 .trim();
             if inner.starts_with('{') {
-                let value = serde_json::from_str(inner).map_err(|e| Unreadable {
+                let value = serde_json::from_str(inner).map_err(|e| PageSyntaxError {
                     line: start + 1,
                     reason: format!("the annotation comment is not JSON: {e}"),
                 })?;
@@ -136,7 +136,7 @@ pub fn parse(text: &str) -> Result<Page, Unreadable> {
             i += 1;
             loop {
                 let Some(inner) = lines.get(i) else {
-                    return Err(Unreadable {
+                    return Err(PageSyntaxError {
                         line: start + 1,
                         reason: "a code block (```) is never closed".into(),
                     });

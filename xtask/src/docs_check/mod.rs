@@ -6,6 +6,7 @@
 //! named by file and line.
 
 mod compare;
+mod compare_resources;
 mod docs;
 mod markdown;
 mod report;

@@ -8,6 +8,7 @@
 mod compare;
 mod csdl;
 mod large;
+mod navigations;
 mod report;
 
 use std::path::Path;
