@@ -4,8 +4,8 @@
 use hyper::StatusCode;
 use serde_json::Value;
 
+use crate::exchange::Incoming;
 use crate::graph_error::GraphError;
-use crate::handler::Incoming;
 
 /// Puts `@odata.context` first in `entity`.
 pub(crate) fn annotate(entity: &mut Value, context: String) {

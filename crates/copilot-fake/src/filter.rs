@@ -3,8 +3,6 @@
 
 use serde_json::Value;
 
-use crate::odata::EntityKind;
-
 /// A filter operator the docs allow on a property.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum FilterOp {
@@ -20,7 +18,10 @@ pub(crate) enum Condition {
 }
 
 /// `a eq 'x' and contains(b,'y') and c eq true`.
-pub(crate) fn parse(value: &str, kind: &EntityKind) -> Result<Vec<Condition>, String> {
+pub(crate) fn parse(
+    value: &str,
+    filterable: &[(&str, &[FilterOp])],
+) -> Result<Vec<Condition>, String> {
     let tokens = tokenize(value)?;
     let mut conditions = Vec::new();
     let mut rest = tokens.as_slice();
@@ -59,8 +60,7 @@ pub(crate) fn parse(value: &str, kind: &EntityKind) -> Result<Vec<Condition>, St
             Condition::Eq(p, _) => (p, FilterOp::Eq),
             Condition::Contains(p, _) => (p, FilterOp::Contains),
         };
-        let supported = kind
-            .filterable
+        let supported = filterable
             .iter()
             .any(|(name, ops)| name == property && ops.contains(&op));
         if !supported {

@@ -9,7 +9,7 @@ use hyper::header::HeaderMap;
 use serde_json::json;
 
 use crate::challenge;
-use crate::handler::{Answer, JSON_CONTENT_TYPE, RequestIds, insert};
+use crate::exchange::{Answer, JSON_CONTENT_TYPE, RequestIds, insert};
 
 /// A Graph error: status, `code` and `message`, and the headers some errors carry.
 #[derive(Debug)]

@@ -8,12 +8,13 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 
 use bytes::Bytes;
-use hyper::header::{HeaderMap, HeaderValue};
-use hyper::{Method, StatusCode};
+use hyper::StatusCode;
+use hyper::header::HeaderMap;
 
 use crate::challenge;
 use crate::clock::Clock;
 use crate::config::FakeConfig;
+use crate::exchange::{Answer, Handled, Incoming, JSON_CONTENT_TYPE, RequestIds, insert};
 use crate::faults::Fault;
 use crate::graph_error::{self, GraphError};
 use crate::ids::Ids;
@@ -42,35 +43,6 @@ pub(crate) struct State {
     /// Faults injected so far, by kind (`FakeServer::injected_faults`).
     pub injected: Mutex<std::collections::BTreeMap<String, u64>>,
 }
-
-/// What the connection layer should do with a handled request.
-pub(crate) enum Handled {
-    Respond(Answer),
-    /// Close the connection without a response.
-    Drop,
-}
-
-/// A complete response.
-pub(crate) struct Answer {
-    pub status: StatusCode,
-    pub headers: HeaderMap,
-    pub body: Bytes,
-}
-
-/// The parts of a request the handler reads.
-pub(crate) struct Incoming<'a> {
-    pub method: &'a Method,
-    pub path: &'a str,
-    pub query: Option<&'a str>,
-    pub headers: &'a HeaderMap,
-    /// `None` when the body was larger than allowed.
-    pub body: Option<&'a [u8]>,
-    /// `scheme://host:port`, for absolute links.
-    pub origin: String,
-}
-
-/// The content type of every JSON answer, as Graph sends it.
-pub(crate) const JSON_CONTENT_TYPE: &str = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
 
 impl State {
     pub(crate) fn new(config: FakeConfig) -> Self {
@@ -302,12 +274,6 @@ fn random_seed() -> u64 {
     RandomState::new().hash_one(std::time::SystemTime::now())
 }
 
-/// The ids of one request, as its error bodies repeat them.
-pub(crate) struct RequestIds {
-    pub request_id: String,
-    pub client_request_id: Option<String>,
-}
-
 /// The bearer token of a request (empty when there is none), the key of its throttling bucket.
 fn bearer_token(headers: &HeaderMap) -> &str {
     headers
@@ -319,11 +285,4 @@ fn bearer_token(headers: &HeaderMap) -> &str {
         })
         .map(str::trim)
         .unwrap_or_default()
-}
-
-/// Sets a header, skipping values that are not valid header text.
-pub(crate) fn insert(headers: &mut HeaderMap, name: &'static str, value: &str) {
-    if let Ok(v) = HeaderValue::from_str(value) {
-        headers.insert(name, v);
-    }
 }

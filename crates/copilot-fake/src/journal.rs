@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 use std::sync::Mutex;
 
-use crate::handler::Incoming;
+use crate::exchange::Incoming;
 
 /// Connection counters (see `FakeServer::connections`).
 #[derive(Debug, Default)]

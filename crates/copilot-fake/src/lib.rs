@@ -23,6 +23,7 @@ mod bodies;
 mod challenge;
 mod clock;
 mod config;
+mod exchange;
 mod faults;
 mod filter;
 mod graph_error;

@@ -97,7 +97,7 @@ pub(crate) fn parse(
             }
             "select" => q.select = Some(properties(&value, kind, "$select")?),
             "orderby" => q.orderby = orderby(&value, kind)?,
-            "filter" => q.filter = filter::parse(&value, kind)?,
+            "filter" => q.filter = filter::parse(&value, kind.filterable)?,
             "skiptoken" => q.offset = decode_token(&value)?,
             _ => {}
         }

@@ -6,8 +6,9 @@ use serde_json::Value;
 
 use crate::bodies::{annotate, request_body, required_string};
 use crate::config::Script;
+use crate::exchange::Incoming;
 use crate::graph_error::GraphError;
-use crate::handler::{Incoming, State};
+use crate::handler::State;
 use crate::odata::{self, Accepts, Paging};
 use crate::routing::Routed;
 use crate::store::{

@@ -22,7 +22,8 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
 
-use crate::handler::{Handled, Incoming, State};
+use crate::exchange::{Handled, Incoming};
+use crate::handler::State;
 
 pub(crate) async fn serve(
     listener: TcpListener,
