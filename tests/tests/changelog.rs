@@ -2,23 +2,11 @@
 //! release), so a new operation cannot ship unannounced.
 
 use copilot_api::catalogue::OPERATIONS;
-use copilot_surface::catalogue::CatalogueRow;
 use copilot_surface::follow;
 
 #[test]
 fn the_changelog_names_every_operation() {
-    let rows: Vec<CatalogueRow> = OPERATIONS
-        .iter()
-        .map(|op| {
-            CatalogueRow::new(
-                op.operation_id,
-                op.method_name,
-                op.http_method,
-                op.path,
-                op.success_status,
-            )
-        })
-        .collect();
+    let rows = copilot_surface::catalogue_rows!(OPERATIONS);
     let text = include_str!("../../CHANGELOG.md");
     let missing = follow::changelog(&rows, text);
     assert!(

@@ -5,7 +5,6 @@
 
 use copilot_api::{catalogue, types};
 use copilot_spec::{Direction, examples, spec};
-use copilot_surface::catalogue::CatalogueRow;
 use copilot_surface::follow;
 use serde_json::{Value, json};
 
@@ -31,18 +30,7 @@ fn every_documented_response_example_decodes() {
     let mut all = examples(spec());
     all.retain(|e| e.direction == Direction::Response);
     assert!(all.len() >= 13, "{} response examples", all.len());
-    let rows: Vec<CatalogueRow> = catalogue::OPERATIONS
-        .iter()
-        .map(|op| {
-            CatalogueRow::new(
-                op.operation_id,
-                op.method_name,
-                op.http_method,
-                op.path,
-                op.success_status,
-            )
-        })
-        .collect();
+    let rows = copilot_surface::catalogue_rows!(catalogue::OPERATIONS);
     let documented: Vec<(&str, &str)> = all
         .iter()
         .filter_map(|e| Some((e.operation, e.status.as_deref()?)))

@@ -7,7 +7,6 @@
 //! summary and its operation catalogue.
 
 use copilot_api::catalogue::OPERATIONS;
-use copilot_surface::catalogue::CatalogueRow;
 use copilot_surface::client_surface::{Shape, Surface, parse};
 use copilot_surface::follow;
 
@@ -53,18 +52,7 @@ fn no_closed_enum_is_left_in_the_types() {
 
 #[test]
 fn every_operation_has_a_wire_snapshot() {
-    let rows: Vec<CatalogueRow> = OPERATIONS
-        .iter()
-        .map(|op| {
-            CatalogueRow::new(
-                op.operation_id,
-                op.method_name,
-                op.http_method,
-                op.path,
-                op.success_status,
-            )
-        })
-        .collect();
+    let rows = copilot_surface::catalogue_rows!(OPERATIONS);
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
     let files = follow::file_names(&dir).unwrap_or_else(|e| panic!("{e}"));
     let missing = follow::wire_snapshots(&rows, &files);

@@ -2,23 +2,11 @@
 //! the spec fails this test until a handle calls it (CONTRIBUTING.md, "Adding an operation").
 
 use copilot_api::catalogue::OPERATIONS;
-use copilot_surface::catalogue::CatalogueRow;
 use copilot_surface::follow;
 
 #[test]
 fn every_operation_has_a_handle() {
-    let rows: Vec<CatalogueRow> = OPERATIONS
-        .iter()
-        .map(|op| {
-            CatalogueRow::new(
-                op.operation_id,
-                op.method_name,
-                op.http_method,
-                op.path,
-                op.success_status,
-            )
-        })
-        .collect();
+    let rows = copilot_surface::catalogue_rows!(OPERATIONS);
     let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let sources = follow::read_sources(&src).unwrap_or_else(|e| panic!("{e}"));
     let missing = follow::ergonomic_handles(&rows, &sources);

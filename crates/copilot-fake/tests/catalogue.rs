@@ -7,23 +7,11 @@ mod common;
 use common::*;
 use copilot_api::catalogue::OPERATIONS;
 use copilot_fake::{FakeServer, ROUTES};
-use copilot_surface::catalogue::CatalogueRow;
 use copilot_surface::follow;
 
 #[test]
 fn the_route_table_matches_the_catalogue() {
-    let rows: Vec<CatalogueRow> = OPERATIONS
-        .iter()
-        .map(|op| {
-            CatalogueRow::new(
-                op.operation_id,
-                op.method_name,
-                op.http_method,
-                op.path,
-                op.success_status,
-            )
-        })
-        .collect();
+    let rows = copilot_surface::catalogue_rows!(OPERATIONS);
     let served: Vec<(&str, &str, &str)> = ROUTES
         .iter()
         .map(|r| (r.operation_id, r.method, r.path))

@@ -62,3 +62,24 @@ impl CatalogueRow {
         format!("{} ({} {})", self.operation_id, self.http_method, self.path)
     }
 }
+
+/// The rows of `copilot_api::catalogue::OPERATIONS` (or any slice of entries with its fields),
+/// for the checks of [`crate::follow`]: `copilot_surface::catalogue_rows!(OPERATIONS)`. A macro,
+/// so this crate needs no dependency on the generated client it checks.
+#[macro_export]
+macro_rules! catalogue_rows {
+    ($operations:expr) => {
+        $operations
+            .iter()
+            .map(|op| {
+                $crate::catalogue::CatalogueRow::new(
+                    op.operation_id,
+                    op.method_name,
+                    op.http_method,
+                    op.path,
+                    op.success_status,
+                )
+            })
+            .collect::<Vec<$crate::catalogue::CatalogueRow>>()
+    };
+}
