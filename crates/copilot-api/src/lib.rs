@@ -8,7 +8,7 @@
 //!   `Other(String)` instead of failing the whole response;
 //! - `hooks.rs`: request hygiene (literal `$` in OData query names, no progenitor `api-version`
 //!   header) and a pluggable [`Transport`] for auth, retries and tracing;
-//! - `constructors.rs`: [`Client::graph_beta`] and friends, and request-body constructors.
+//! - `constructors.rs`: [`Client::graph_beta_with_client`] and friends, and request-body constructors.
 //!
 //! Most applications want the `copilot-ergonomic` crate, which adds authentication, paging,
 //! retries and "ask a question, get the answer" on top of this crate.

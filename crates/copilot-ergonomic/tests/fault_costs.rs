@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use common::*;
-use copilot_fake::{Fault, FakeConfig, FaultRule};
+use copilot_fake::{FakeConfig, Fault, FaultRule};
 
 async fn cost(rule: Option<FaultRule>) -> String {
     // Running for 1 ms: the create answers `running`, the first poll (5 ms later) `completed`.
@@ -38,7 +38,10 @@ async fn cost(rule: Option<FaultRule>) -> String {
         *by_operation.entry(op.to_string()).or_insert(0) += 1;
     }
     let total: usize = by_operation.values().sum();
-    let detail: Vec<String> = by_operation.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    let detail: Vec<String> = by_operation
+        .iter()
+        .map(|(k, v)| format!("{k} {v}"))
+        .collect();
     format!("{total} requests ({}) -> {outcome}", detail.join(", "))
 }
 
@@ -47,16 +50,46 @@ async fn what_each_fault_costs_one_ask() {
     let once = |op: &str, fault: Fault| Some(FaultRule::new(fault).on(op).calls(1..=1));
     let cases: Vec<(&str, Option<FaultRule>)> = vec![
         ("no fault", None),
-        ("createSession dropped before storing", once("createSession", Fault::DropConnection)),
-        ("createPrompt dropped before storing", once("createPrompt", Fault::DropConnection)),
-        ("createPrompt stored, then dropped", once("createPrompt", Fault::DropAfterStore)),
-        ("createPrompt 503 without Retry-After", once("createPrompt", Fault::status(503))),
-        ("createPrompt 429 Retry-After 0", once("createPrompt", Fault::status_retry_after(429, "0"))),
-        ("createEvaluation dropped before storing", once("createEvaluation", Fault::DropConnection)),
-        ("createEvaluation stored, then dropped", once("createEvaluation", Fault::DropAfterStore)),
-        ("createEvaluation body truncated", once("createEvaluation", Fault::TruncatedBody)),
-        ("getEvaluation 503", once("getEvaluation", Fault::status(503))),
-        ("getEvaluation dropped", once("getEvaluation", Fault::DropConnection)),
+        (
+            "createSession dropped before storing",
+            once("createSession", Fault::DropConnection),
+        ),
+        (
+            "createPrompt dropped before storing",
+            once("createPrompt", Fault::DropConnection),
+        ),
+        (
+            "createPrompt stored, then dropped",
+            once("createPrompt", Fault::DropAfterStore),
+        ),
+        (
+            "createPrompt 503 without Retry-After",
+            once("createPrompt", Fault::status(503)),
+        ),
+        (
+            "createPrompt 429 Retry-After 0",
+            once("createPrompt", Fault::status_retry_after(429, "0")),
+        ),
+        (
+            "createEvaluation dropped before storing",
+            once("createEvaluation", Fault::DropConnection),
+        ),
+        (
+            "createEvaluation stored, then dropped",
+            once("createEvaluation", Fault::DropAfterStore),
+        ),
+        (
+            "createEvaluation body truncated",
+            once("createEvaluation", Fault::TruncatedBody),
+        ),
+        (
+            "getEvaluation 503",
+            once("getEvaluation", Fault::status(503)),
+        ),
+        (
+            "getEvaluation dropped",
+            once("getEvaluation", Fault::DropConnection),
+        ),
         (
             "getEvaluation 429 x4 (a whole poll)",
             Some(
