@@ -30,7 +30,14 @@ mod open_enum;
 mod constructors;
 mod hooks;
 
-#[allow(missing_docs, unused_qualifications, clippy::all, clippy::pedantic)]
+// Descriptions come from the spec, which writes Graph's URLs bare.
+#[allow(
+    missing_docs,
+    unused_qualifications,
+    clippy::all,
+    clippy::pedantic,
+    rustdoc::bare_urls
+)]
 mod generated;
 
 pub use constructors::{GRAPH_BETA_BASE_URL, bearer_headers};
