@@ -8,7 +8,7 @@
 //!   `Other(String)` instead of failing the whole response;
 //! - `hooks.rs`: request hygiene (literal `$` in OData query names, no progenitor `api-version`
 //!   header) and a pluggable [`Transport`] for auth, retries and tracing;
-//! - `constructors.rs`: [`Client::graph_beta`] and friends, and request-body constructors.
+//! - `constructors.rs`: [`Client::graph_beta_with_client`] and friends, and request-body constructors.
 //!
 //! [`catalogue`] is generated too, beside `generated.rs`: every operation as data (operationId,
 //! method, HTTP method, path template, success status, response and item types, query options)
@@ -34,7 +34,14 @@ mod open_enum;
 mod constructors;
 mod hooks;
 
-#[allow(missing_docs, unused_qualifications, clippy::all, clippy::pedantic)]
+// Descriptions come from the spec, which writes Graph's URLs bare.
+#[allow(
+    missing_docs,
+    unused_qualifications,
+    clippy::all,
+    clippy::pedantic,
+    rustdoc::bare_urls
+)]
 mod generated;
 
 pub mod catalogue;

@@ -7,6 +7,7 @@
 //!
 //! Prints one line per figure: `name: value unit (ratio X vs baseline)`. Progress goes to stderr.
 
+mod many;
 mod measure;
 
 use std::process::ExitCode;
@@ -27,6 +28,8 @@ pub struct Plan {
     pub asks: usize,
     /// Run only one side of the call-overhead loop (for `perf record`).
     pub profile: Option<String>,
+    /// Fewer rounds and smaller runs.
+    pub quick: bool,
 }
 
 impl Plan {
@@ -40,6 +43,7 @@ impl Plan {
                 ask_after: Duration::from_secs(2),
                 asks: 3,
                 profile: None,
+                quick,
             }
         } else {
             Plan {
@@ -50,6 +54,7 @@ impl Plan {
                 ask_after: Duration::from_secs(5),
                 asks: 5,
                 profile: None,
+                quick,
             }
         }
     }
@@ -116,7 +121,9 @@ fn run(plan: &Plan) -> Result<(), String> {
         }
         bench.call_overhead().await?;
         bench.paging().await?;
-        bench.ask_latency().await
+        bench.ask_latency().await?;
+        many::throttled(server_runtime.handle(), plan.quick).await?;
+        many::memory(server_runtime.handle(), plan.quick).await
     })
 }
 

@@ -3,6 +3,9 @@
 //! Data goes to stdout (text, JSON or NDJSON), progress, hints and errors to stderr; the exit
 //! code says what happened (see [`exit`]). Ctrl-C stops waiting and prints how to resume.
 
+// The doc comments of `cli.rs` are clap's help texts, which write placeholders as `<NAME>`.
+#![allow(rustdoc::invalid_html_tags)]
+
 mod ask;
 mod ask_many;
 mod cli;

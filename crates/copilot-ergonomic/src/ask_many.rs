@@ -64,8 +64,14 @@ pub enum OnCapacity {
 
 type Asking = BoxFuture<'static, Asked>;
 
-/// A run of many questions: a `Stream` of [`Asked`] (in the order they finish); see the
-/// [module docs](self). Built by [`WorkspaceClient::ask_many`]; configure it before the first poll.
+/// A run of many questions: a `Stream` of [`Asked`] in the order they finish. Built by
+/// [`WorkspaceClient::ask_many`]; configure it before the first poll.
+///
+/// The input is read lazily; one failing question never fails the others; each question gets
+/// its own session unless [`AskMany::in_session`] names one. When an answer comes back
+/// `capacityExceeded`, or throttling persists past the retries, the capacity breaker stops
+/// starting new questions ([`OnCapacity`]); questions it does not ask are reported as
+/// [`Error::NotAsked`].
 #[must_use = "a run asks nothing until it is polled"]
 pub struct AskMany<'a> {
     ws: WorkspaceClient,

@@ -47,6 +47,27 @@ impl Copilot {
         CopilotBuilder::default()
     }
 
+    /// A client configured from the environment: `COPILOT_TOKEN` (required, a bearer token)
+    /// and `COPILOT_BASE_URL` (optional, default the Graph beta URL). For more control, start
+    /// from [`Copilot::builder`].
+    pub fn from_env() -> Result<Copilot, Error> {
+        let token = std::env::var("COPILOT_TOKEN")
+            .ok()
+            .filter(|t| !t.trim().is_empty())
+            .ok_or_else(|| {
+                Error::Config(
+                    "COPILOT_TOKEN is not set (a Graph access token for Security Copilot)".into(),
+                )
+            })?;
+        let mut builder = Copilot::builder().bearer_token(token.trim());
+        if let Ok(url) = std::env::var("COPILOT_BASE_URL")
+            && !url.trim().is_empty()
+        {
+            builder = builder.base_url(url.trim());
+        }
+        builder.build()
+    }
+
     /// The workspace `id` (`"default"` is the one created at onboarding).
     pub fn workspace(&self, id: impl Into<String>) -> WorkspaceClient {
         WorkspaceClient::new(self.clone(), id.into())

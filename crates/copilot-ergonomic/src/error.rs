@@ -38,6 +38,8 @@ pub enum Error {
     Timeout {
         /// What timed out.
         message: String,
+        /// The `client-request-id` the call carried.
+        client_request_id: Option<String>,
     },
     /// The token provider failed.
     Auth(Box<dyn std::error::Error + Send + Sync>),
@@ -169,6 +171,9 @@ impl Error {
             Error::Api(e) => e.client_request_id.as_deref(),
             Error::Transport {
                 client_request_id, ..
+            }
+            | Error::Timeout {
+                client_request_id, ..
             } => client_request_id.as_deref(),
             _ => None,
         }
@@ -267,7 +272,16 @@ impl fmt::Display for Error {
                 "HTTP {status}: the response body does not match the API ({source}); body starts: {body_excerpt}"
             ),
             Error::Transport { message, .. } => write!(f, "transport error: {message}"),
-            Error::Timeout { message } => write!(f, "timed out: {message}"),
+            Error::Timeout {
+                message,
+                client_request_id,
+            } => {
+                write!(f, "timed out: {message}")?;
+                match client_request_id {
+                    Some(id) => write!(f, " (client-request-id {id})"),
+                    None => Ok(()),
+                }
+            }
             Error::Auth(e) => write!(f, "could not get an access token: {e}"),
             Error::ForeignHost { url } => write!(
                 f,

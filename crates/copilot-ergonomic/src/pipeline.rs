@@ -510,6 +510,7 @@ pub(crate) fn transport_error(e: reqwest::Error, ctx: &CallContext) -> Error {
     if e.is_timeout() {
         return Error::Timeout {
             message: "the request took longer than the configured timeout".into(),
+            client_request_id: Some(ctx.client_request_id.clone()),
         };
     }
     let message = if e.is_connect() {

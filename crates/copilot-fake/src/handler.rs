@@ -98,6 +98,12 @@ impl State {
             && let Err(seconds) = throttle.admit(&self.clock, bearer_token(req.headers))
         {
             insert(&mut headers, "retry-after", &seconds.to_string());
+            *self
+                .injected
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .entry("rate-limit".to_string())
+                .or_insert(0) += 1;
             return Handled::Respond(self.error(
                 &ids,
                 headers,

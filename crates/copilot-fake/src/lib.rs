@@ -130,7 +130,8 @@ impl FakeServer {
     }
 
     /// How many faults were injected so far, by kind (`429`, `503`, `drop`, `drop-after`,
-    /// `latency`, `truncate`, `html`, `content-type`, `claims`): explicit rules and random ones.
+    /// `latency`, `truncate`, `html`, `content-type`, `claims`): explicit rules and random ones;
+    /// `rate-limit` counts the 429s of [`FakeConfig::rate_limit`].
     pub fn injected_faults(&self) -> std::collections::BTreeMap<String, u64> {
         self.state
             .injected

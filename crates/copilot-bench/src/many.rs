@@ -1,0 +1,148 @@
+//! `ask_many` under Graph-like throttling: requests sent against the minimum a run needs, the
+//! 429s it drew, its wall time against the rate limit's lower bound, duplicate creates, and
+//! peak resident memory at 1,000 and 10,000 questions.
+
+use std::time::{Duration, Instant};
+
+use copilot_ergonomic::Copilot;
+use copilot_fake::{FakeConfig, FakeServer};
+use futures_util::StreamExt as _;
+
+use crate::TOKEN;
+use copilot_bench::rss;
+
+/// Requests each question needs at least: create session, prompt and evaluation, one poll.
+const MINIMUM_PER_QUESTION: usize = 4;
+
+async fn start(server: &tokio::runtime::Handle, config: FakeConfig) -> Result<FakeServer, String> {
+    server
+        .spawn(FakeServer::start_with(config.token(TOKEN)))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| format!("cannot start copilot-fake: {e}"))
+}
+
+fn client(fake: &FakeServer) -> Result<Copilot, String> {
+    Copilot::builder()
+        .base_url(fake.base_url())
+        .bearer_token(TOKEN)
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+/// Runs `questions` questions at `concurrency`; returns (succeeded, wall time).
+async fn run(copilot: &Copilot, questions: usize, concurrency: usize) -> (usize, Duration) {
+    let started = Instant::now();
+    let mut run = copilot
+        .workspace("default")
+        .ask_many((0..questions).map(|i| format!("Summarise incident {i}")))
+        .concurrency(concurrency);
+    while run.next().await.is_some() {}
+    (run.progress().succeeded, started.elapsed())
+}
+
+/// 1,000 questions (fewer with `quick`) at concurrency 32 against a fake limited to
+/// `rate` requests per second.
+pub async fn throttled(server: &tokio::runtime::Handle, quick: bool) -> Result<(), String> {
+    let (questions, rate) = if quick { (500, 400) } else { (1_000, 200) };
+    eprintln!("ask_many: {questions} questions, concurrency 32, {rate} requests/s");
+    let fake = start(
+        server,
+        FakeConfig::new()
+            .phases(Duration::ZERO, Duration::ZERO)
+            .rate_limit(rate),
+    )
+    .await?;
+    let copilot = client(&fake)?;
+    let mut sent = 0usize;
+    let mut posts = (0usize, 0usize);
+    let (succeeded, wall) = {
+        let counting = async {
+            // Drain the journal as the run goes (it keeps the last 10,000 requests).
+            loop {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                tally(&fake, &mut sent, &mut posts);
+            }
+        };
+        tokio::select! {
+            done = run(&copilot, questions, 32) => done,
+            () = counting => unreachable_loop(),
+        }
+    };
+    tally(&fake, &mut sent, &mut posts);
+    let throttled = fake
+        .injected_faults()
+        .get("rate-limit")
+        .copied()
+        .unwrap_or(0) as usize;
+    let minimum = questions * MINIMUM_PER_QUESTION;
+    let bound = minimum as f64 / f64::from(rate);
+    println!(
+        "ask-many-requests: {sent} requests for {succeeded}/{questions} answers (ratio {:.3} vs the minimum of {minimum})",
+        sent as f64 / minimum as f64
+    );
+    println!("ask-many-429s: {throttled} throttled responses");
+    println!(
+        "ask-many-wall: {:.1} s (ratio {:.3} vs the rate limit's lower bound of {bound:.1} s)",
+        wall.as_secs_f64(),
+        wall.as_secs_f64() / bound
+    );
+    println!(
+        "ask-many-duplicates: {} prompts and {} evaluations beyond one per question",
+        posts.0.saturating_sub(questions),
+        posts.1.saturating_sub(questions)
+    );
+    Ok(())
+}
+
+/// The counting loop never ends; `select!` drops it when the run is done.
+fn unreachable_loop() -> (usize, Duration) {
+    (0, Duration::ZERO)
+}
+
+/// Adds the journal's requests (all of them, and the prompt and evaluation creates) and empties it.
+fn tally(fake: &FakeServer, sent: &mut usize, posts: &mut (usize, usize)) {
+    for r in fake.take_requests() {
+        *sent += 1;
+        if r.method == "POST" {
+            let path = r.target.split('?').next().unwrap_or_default();
+            if path.ends_with("/prompts") {
+                posts.0 += 1;
+            } else if path.ends_with("/evaluations") {
+                posts.1 += 1;
+            }
+        }
+    }
+}
+
+/// Peak resident memory of a run of 1,000 and of 10,000 questions (the fake keeps at most
+/// 1,000 sessions, so its store stays the same size).
+pub async fn memory(server: &tokio::runtime::Handle, quick: bool) -> Result<(), String> {
+    let sizes = if quick { [500, 5_000] } else { [1_000, 10_000] };
+    let mut peaks = Vec::new();
+    for n in sizes {
+        let fake = start(
+            server,
+            FakeConfig::new()
+                .phases(Duration::ZERO, Duration::ZERO)
+                .max_sessions(1_000),
+        )
+        .await?;
+        let copilot = client(&fake)?;
+        rss::reset_peak();
+        let (succeeded, wall) = run(&copilot, n, 32).await;
+        fake.take_requests();
+        let (_, peak) = rss::read().ok_or("no /proc/self/status")?;
+        eprintln!("ask_many: {succeeded}/{n} in {:.1} s", wall.as_secs_f64());
+        peaks.push(peak as f64 / (1024.0 * 1024.0));
+    }
+    println!(
+        "ask-many-peak-rss: {:.1} MiB at {} questions (ratio {:.3} vs {:.1} MiB at {})",
+        peaks[1],
+        sizes[1],
+        peaks[1] / peaks[0],
+        peaks[0],
+        sizes[0]
+    );
+    Ok(())
+}
