@@ -237,7 +237,7 @@ mod tests {
         );
         assert_eq!(
             RetryPolicy::none().recreate_delay(1, 0.5),
-            Some(Duration::from_millis(750))
+            Some(Duration::from_millis(375))
         );
         assert_eq!(RetryPolicy::none().recreate_delay(2, 0.5), None);
     }
