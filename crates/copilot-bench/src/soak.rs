@@ -118,6 +118,15 @@ impl SoakReport {
                 mib(peak),
                 self.rss.len()
             ),
+            format!(
+                "rss every minute: {}",
+                self.rss
+                    .iter()
+                    .step_by(6)
+                    .map(|b| format!("{:.1}", mib(*b)))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
         ]
     }
 }
@@ -127,11 +136,11 @@ fn mib(bytes: u64) -> f64 {
 }
 
 /// The fake's side of the soak: random faults on about 6 % of requests, short evaluations, and
-/// a bounded store so memory can stay flat.
+/// a bounded store (500 sessions, filled within the warm-up) so memory can stay flat.
 pub fn fake_config(seed: u64) -> FakeConfig {
     FakeConfig::new()
         .phases(Duration::from_millis(20), Duration::from_millis(60))
-        .max_sessions(2_000)
+        .max_sessions(500)
         .random_faults(
             seed,
             vec![

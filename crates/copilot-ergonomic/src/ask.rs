@@ -9,16 +9,16 @@
 use copilot_api::types;
 use futures_util::TryStreamExt as _;
 
+use std::future::Future;
+
 use crate::answer::Answer;
+use crate::client::Copilot;
 use crate::error::Error;
 use crate::evaluations::EvaluationClient;
+use crate::pipeline::jitter;
 use crate::prompts::PromptClient;
 use crate::request_ids::RequestIds;
 use crate::sessions::SessionClient;
-
-/// How many times a create is attempted when earlier attempts had an unknown outcome and
-/// reading back showed nothing stored.
-pub(crate) const CREATE_ATTEMPTS: u32 = 3;
 
 /// Asks `question` in `session`: prompt, evaluation, wait; the answer carries every call's ids.
 pub(crate) async fn ask_in(session: &SessionClient, question: String) -> Result<Answer, Error> {
@@ -62,20 +62,60 @@ async fn create_prompt_once(
     session: &SessionClient,
     question: &str,
 ) -> Result<types::Prompt, Error> {
+    create_once(
+        session.copilot(),
+        "prompt",
+        || session.create_prompt(question),
+        || stored_prompt(session, question),
+    )
+    .await
+}
+
+/// Runs `create` until it succeeds, fails clearly, or runs out of attempts; after an unknown
+/// outcome it first asks `stored` whether the service kept the entity, and returns that if so.
+/// A read-back that fails transiently is tried again (an unanswered read is not "nothing
+/// stored"); re-creates and re-reads back off as the client's [`crate::RetryPolicy`] says.
+pub(crate) async fn create_once<T, C, CF, S, SF>(
+    copilot: &Copilot,
+    what: &str,
+    mut create: C,
+    mut stored: S,
+) -> Result<T, Error>
+where
+    C: FnMut() -> CF,
+    CF: Future<Output = Result<T, Error>>,
+    S: FnMut() -> SF,
+    SF: Future<Output = Result<Option<T>, Error>>,
+{
+    let policy = &copilot.inner.pipeline.retry;
     let mut attempt = 1;
     loop {
-        let error = match session.create_prompt(question).await {
-            Ok(prompt) => return Ok(prompt),
+        let error = match create().await {
+            Ok(created) => return Ok(created),
             Err(e) if e.outcome_unknown() => e,
             Err(e) => return Err(e),
         };
-        tracing::warn!(%error, attempt, "the prompt may have been stored; reading the session's prompts");
-        if let Some(stored) = stored_prompt(session, question).await? {
-            return Ok(stored);
+        tracing::warn!(%error, attempt, what, "the create may have been stored; reading back");
+        let mut read = 1;
+        loop {
+            match stored().await {
+                Ok(Some(found)) => return Ok(found),
+                Ok(None) => break,
+                Err(e) if e.is_retryable() => {
+                    let Some(delay) = policy.recreate_delay(read, jitter()) else {
+                        return Err(error);
+                    };
+                    tracing::warn!(error = %e, read, what, "reading back failed; reading again");
+                    tokio::time::sleep(delay).await;
+                    read += 1;
+                }
+                Err(e) => return Err(e),
+            }
         }
-        if attempt >= CREATE_ATTEMPTS {
+        let Some(delay) = policy.recreate_delay(attempt, jitter()) else {
             return Err(error);
-        }
+        };
+        tokio::time::sleep(delay).await;
         attempt += 1;
     }
 }
@@ -102,22 +142,15 @@ async fn stored_prompt(
 }
 
 async fn create_evaluation_once(prompt: &PromptClient) -> Result<types::Evaluation, Error> {
-    let mut attempt = 1;
-    loop {
-        let error = match prompt.create_evaluation().await {
-            Ok(evaluation) => return Ok(evaluation),
-            Err(e) if e.outcome_unknown() => e,
-            Err(e) => return Err(e),
-        };
-        tracing::warn!(%error, attempt, "the evaluation may have been started; reading the prompt's evaluations");
-        let mut stored: Vec<types::Evaluation> = prompt.evaluations().try_collect().await?;
-        stored.sort_by_key(|e| std::cmp::Reverse(e.created_date_time));
-        if let Some(evaluation) = stored.into_iter().find(|e| e.id.is_some()) {
-            return Ok(evaluation);
-        }
-        if attempt >= CREATE_ATTEMPTS {
-            return Err(error);
-        }
-        attempt += 1;
-    }
+    create_once(
+        prompt.copilot(),
+        "evaluation",
+        || prompt.create_evaluation(),
+        || async {
+            let mut stored: Vec<types::Evaluation> = prompt.evaluations().try_collect().await?;
+            stored.sort_by_key(|e| std::cmp::Reverse(e.created_date_time));
+            Ok(stored.into_iter().find(|e| e.id.is_some()))
+        },
+    )
+    .await
 }

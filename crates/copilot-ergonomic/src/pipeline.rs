@@ -549,7 +549,7 @@ fn random_u64() -> u64 {
 }
 
 /// A number in [0, 1) for backoff jitter.
-fn jitter() -> f64 {
+pub(crate) fn jitter() -> f64 {
     (random_u64() >> 11) as f64 / (1u64 << 53) as f64
 }
 

@@ -67,6 +67,22 @@ impl RetryPolicy {
         self
     }
 
+    /// The wait before creating again (or reading back again) for the `attempt`-th time after
+    /// a create whose outcome was unknown: exponential backoff with jitter, `max_retries + 1`
+    /// times (at least once); `None` when the attempts are used up.
+    pub(crate) fn recreate_delay(&self, attempt: u32, jitter: f64) -> Option<Duration> {
+        if attempt > self.max_retries.saturating_add(1) {
+            return None;
+        }
+        let exp = self
+            .base_delay
+            .saturating_mul(1u32 << (attempt - 1).min(16));
+        Some(
+            exp.mul_f64(0.5 + 0.5 * jitter.clamp(0.0, 1.0))
+                .min(self.max_delay),
+        )
+    }
+
     /// The wait before retry number `retry` (1-based) after `status`, or `None` to stop.
     pub(crate) fn delay_after_status(
         &self,
@@ -206,6 +222,24 @@ mod tests {
                 .is_none()
         );
         assert!(p.delay_after_transport(&get, false, 1, w, 0.5).is_some());
+    }
+
+    #[test]
+    fn recreates_back_off_and_stop_after_the_retries() {
+        let p = RetryPolicy::default().with_base_delay(Duration::from_secs(1));
+        assert_eq!(p.recreate_delay(1, 1.0), Some(Duration::from_secs(1)));
+        assert_eq!(p.recreate_delay(2, 0.0), Some(Duration::from_secs(1)));
+        assert_eq!(p.recreate_delay(4, 1.0), Some(Duration::from_secs(8)));
+        assert_eq!(
+            p.recreate_delay(5, 1.0),
+            None,
+            "three retries: four re-creates at most"
+        );
+        assert_eq!(
+            RetryPolicy::none().recreate_delay(1, 0.5),
+            Some(Duration::from_millis(375))
+        );
+        assert_eq!(RetryPolicy::none().recreate_delay(2, 0.5), None);
     }
 
     #[test]

@@ -116,16 +116,13 @@ impl WorkspaceClient {
     /// are not billed, so at worst an empty session is left behind.
     async fn create_session_retrying(&self, question: &str) -> Result<types::Session, Error> {
         let name = session_name(question);
-        let mut attempt = 1;
-        loop {
-            match self.create_session(name.clone()).await {
-                Err(e) if e.outcome_unknown() && attempt < crate::ask::CREATE_ATTEMPTS => {
-                    tracing::warn!(error = %e, attempt, "creating the session again");
-                    attempt += 1;
-                }
-                other => return other,
-            }
-        }
+        crate::ask::create_once(
+            &self.copilot,
+            "session",
+            || self.create_session(name.clone()),
+            || async { Ok(None) },
+        )
+        .await
     }
 }
 
