@@ -15,8 +15,8 @@ use crate::answer::Answer;
 use crate::client::Copilot;
 use crate::error::Error;
 use crate::evaluations::EvaluationClient;
-use crate::pipeline::jitter;
 use crate::prompts::PromptClient;
+use crate::random::jitter;
 use crate::request_ids::RequestIds;
 use crate::sessions::SessionClient;
 

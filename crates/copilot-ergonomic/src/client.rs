@@ -1,22 +1,18 @@
-//! [`Copilot`], its builder, and the helper that runs a generated operation through the
-//! pipeline and maps its result to [`Error`].
+//! [`Copilot`] and its builder: configuration checked once, the pipeline and the generated
+//! client built over it. Running a call and mapping its failures is `call.rs`'s job.
 
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use copilot_api::ResponseValue;
-use copilot_api::types::ODataError;
 use reqwest::Url;
 use reqwest::header::HeaderValue;
 
 use crate::auth::{AccessToken, BoxError, Credentials, FnProvider, TokenProvider};
-use crate::error::{Error, excerpt};
+use crate::error::Error;
 use crate::evaluations::{EvaluationClient, WaitOptions};
 use crate::paging::List;
-use crate::pipeline::{
-    CallContext, Pipeline, api_error, api_error_parsed, same_origin, transport_error,
-};
+use crate::pipeline::{Pipeline, same_origin};
 use crate::reference::EvaluationRef;
 use crate::retry::RetryPolicy;
 use crate::throttle::Throttle;
@@ -326,64 +322,6 @@ fn is_loopback(url: &Url) -> bool {
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         None => false,
-    }
-}
-
-/// Runs a generated operation as one call of the pipeline and maps its outcome.
-pub(crate) async fn run<T>(
-    future: impl Future<Output = Result<ResponseValue<T>, copilot_api::Error<ODataError>>>,
-) -> Result<T, Error> {
-    let ctx = CallContext::new();
-    let result = ctx.scope(future).await;
-    match result {
-        Ok(value) => Ok(value.into_inner()),
-        Err(e) => Err(map_error(e, &ctx).await),
-    }
-}
-
-/// Turns progenitor's error into ours; a failure recorded by the pipeline wins.
-pub(crate) async fn map_error(e: copilot_api::Error<ODataError>, ctx: &CallContext) -> Error {
-    use copilot_api::Error as E;
-    if let Some(failure) = ctx.take_failure() {
-        return failure;
-    }
-    match e {
-        E::ErrorResponse(value) => {
-            let (status, headers) = (value.status(), value.headers().clone());
-            api_error_parsed(status, &headers, Some(value.into_inner()), &[], ctx)
-        }
-        E::InvalidResponsePayload(body, source) => match ctx.last_response() {
-            Some((status, headers)) if !status.is_success() => {
-                api_error(status, &headers, &body, ctx)
-            }
-            last => Error::Decode {
-                status: last.as_ref().map_or(200, |(s, _)| s.as_u16()),
-                body_excerpt: excerpt(&body),
-                request_id: last
-                    .as_ref()
-                    .and_then(|(_, h)| h.get("request-id"))
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_string),
-                source,
-            },
-        },
-        E::UnexpectedResponse(response) => {
-            let status = response.status();
-            let headers = response.headers().clone();
-            let body = response.bytes().await.unwrap_or_default();
-            if status.is_success() {
-                Error::Protocol(format!(
-                    "unexpected success status {status} with body: {}",
-                    excerpt(&body)
-                ))
-            } else {
-                api_error(status, &headers, &body, ctx)
-            }
-        }
-        E::CommunicationError(e) | E::ResponseBodyError(e) => transport_error(e, ctx),
-        E::InvalidRequest(message) => Error::InvalidArgument(message),
-        E::Custom(message) => Error::Protocol(message),
-        other => Error::Protocol(other.to_string()),
     }
 }
 

@@ -14,7 +14,8 @@ use std::time::{Duration, Instant};
 use copilot_api::types::{self, EvaluationResultType as ResultType, EvaluationState as State};
 
 use crate::answer::Answer;
-use crate::client::{Copilot, run};
+use crate::call::run;
+use crate::client::Copilot;
 use crate::error::Error;
 use crate::ids::checked;
 use crate::reference::EvaluationRef;

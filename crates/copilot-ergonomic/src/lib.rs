@@ -7,6 +7,7 @@ mod ask_many;
 mod auth;
 #[cfg(feature = "azure-identity")]
 mod azure;
+mod call;
 mod challenge;
 mod client;
 mod error;
@@ -15,6 +16,7 @@ mod ids;
 mod paging;
 mod pipeline;
 mod prompts;
+mod random;
 mod reference;
 mod request_ids;
 mod retry;

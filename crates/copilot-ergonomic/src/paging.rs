@@ -11,7 +11,8 @@ use futures_core::Stream;
 use futures_util::{StreamExt as _, TryStreamExt as _, future::BoxFuture, stream};
 use serde::de::DeserializeOwned;
 
-use crate::client::{Copilot, run};
+use crate::call::run;
+use crate::client::Copilot;
 use crate::error::Error;
 use crate::ids::checked;
 

@@ -1,121 +1,31 @@
-//! The one path every request takes, generated operation or `@odata.nextLink` alike:
-//! host check → `client-request-id`, `User-Agent`, `Prefer`, token → send → one resend with a
-//! refreshed token after a 401 (claims challenges included) → retry (429/503/504,
-//! `Retry-After`) → tracing span with method, URL template, status and resend count → the call's
-//! [`RequestIds`] recorded.
+//! The transport: the one path every request takes, generated operation or `@odata.nextLink`
+//! alike: host check → `client-request-id`, `User-Agent`, `Prefer`, token → send → one resend
+//! with a refreshed token after a 401 (claims challenges included) → retry (429/503/504,
+//! `Retry-After`) → tracing span named by the operation's operationId, with method, the
+//! catalogue's URL template, status and resend count → the call's [`RequestIds`] recorded.
 //!
-//! It plugs under the generated client as a [`copilot_api::Transport`]. A task-local call
-//! context carries what progenitor's error type cannot: the typed failure (e.g. the token
-//! provider's error) and the status and headers of the last response.
+//! It plugs under the generated client as a [`copilot_api::Transport`]. What a call is, and how
+//! its failures become [`Error`], lives in `call.rs`; this file fills the running call's
+//! context and maps nothing itself.
 
-use std::hash::{BuildHasher, RandomState};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
+use copilot_api::catalogue::{self, OperationEntry};
 use copilot_api::{OperationInfo, PrepareFuture, TransportFuture};
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::{Request, Response, ResponseBuilderExt as _, StatusCode, Url};
 use serde::de::DeserializeOwned;
 use tracing::Instrument as _;
 
 use crate::auth::Credentials;
+use crate::call::{CLIENT_REQUEST_ID, CallContext, REQUEST_ID, api_error, header, transport_error};
 use crate::challenge::claims_challenge;
-use crate::error::{ApiError, Error, excerpt};
+use crate::error::{Error, excerpt};
+use crate::random::jitter;
 use crate::request_ids::RequestIds;
 use crate::retry::{RetryPolicy, parse_retry_after};
 use crate::throttle::Throttle;
-
-tokio::task_local! {
-    static CALL: Arc<CallContext>;
-}
-
-/// What one logical call (one operation, all its retries) shares.
-#[derive(Debug)]
-pub(crate) struct CallContext {
-    pub client_request_id: String,
-    failure: Mutex<Option<Error>>,
-    last: Mutex<Option<Last>>,
-}
-
-/// What a call keeps of its final response.
-#[derive(Debug)]
-enum Last {
-    Success(StatusCode, Option<HeaderValue>),
-    Failure(StatusCode, HeaderMap),
-}
-
-impl CallContext {
-    pub fn new() -> Arc<Self> {
-        Arc::new(Self {
-            client_request_id: new_guid(),
-            failure: Mutex::new(None),
-            last: Mutex::new(None),
-        })
-    }
-
-    /// The context of the running call, or a fresh one (raw `api()` calls have none): then its
-    /// `client-request-id` is the one `request` already carries, so span and header agree.
-    fn current(request: &Request) -> Arc<Self> {
-        CALL.try_with(Arc::clone).unwrap_or_else(|_| {
-            let ctx = Self::new();
-            match header(request.headers(), CLIENT_REQUEST_ID.as_str()) {
-                Some(id) => Arc::new(Self {
-                    client_request_id: id,
-                    failure: Mutex::new(None),
-                    last: Mutex::new(None),
-                }),
-                None => ctx,
-            }
-        })
-    }
-
-    fn fail(&self, error: Error) {
-        *self.failure.lock().unwrap_or_else(|p| p.into_inner()) = Some(error);
-    }
-
-    pub fn take_failure(&self) -> Option<Error> {
-        self.failure
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take()
-    }
-
-    /// Keeps what error mapping may need of the final response: all headers of an error, only
-    /// `request-id` of a success (whose body may still fail to decode).
-    fn record(&self, status: StatusCode, headers: &HeaderMap) {
-        let last = if status.is_success() {
-            Last::Success(status, headers.get(&REQUEST_ID).cloned())
-        } else {
-            Last::Failure(status, headers.clone())
-        };
-        *self.last.lock().unwrap_or_else(|p| p.into_inner()) = Some(last);
-    }
-
-    /// Status and headers of the final response (of a success: only its `request-id`).
-    pub fn last_response(&self) -> Option<(StatusCode, HeaderMap)> {
-        match self
-            .last
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .as_ref()?
-        {
-            Last::Failure(status, headers) => Some((*status, headers.clone())),
-            Last::Success(status, id) => {
-                let mut headers = HeaderMap::new();
-                if let Some(id) = id {
-                    headers.insert(REQUEST_ID.clone(), id.clone());
-                }
-                Some((*status, headers))
-            }
-        }
-    }
-
-    /// Runs `future` as part of this call.
-    pub async fn scope<F: Future>(self: &Arc<Self>, future: F) -> F::Output {
-        CALL.scope(Arc::clone(self), future).await
-    }
-}
 
 /// The request pipeline; shared by every handle of a [`crate::Copilot`].
 pub(crate) struct Pipeline {
@@ -139,8 +49,6 @@ impl std::fmt::Debug for Pipeline {
     }
 }
 
-static CLIENT_REQUEST_ID: HeaderName = HeaderName::from_static("client-request-id");
-static REQUEST_ID: HeaderName = HeaderName::from_static("request-id");
 static PREFER: HeaderName = HeaderName::from_static("prefer");
 
 impl Pipeline {
@@ -189,17 +97,20 @@ impl Pipeline {
     }
 
     /// Sends one prepared request, retrying as the policy allows; returns the final response.
+    /// `operation` is a generated method (`get_session`) or an operationId (`listSessions`).
     async fn execute_request(
         &self,
         request: Request,
         operation: &str,
         ctx: &CallContext,
     ) -> reqwest::Result<Response> {
+        let entry = operation_entry(operation);
+        let name = entry.map_or(operation, |op| op.operation_id);
         let span = tracing::info_span!(
             "copilot.request",
-            otel.name = operation,
+            otel.name = name,
             http.request.method = %request.method(),
-            url.template = %url_template(request.url()),
+            url.template = %url_template(&self.base, entry),
             client_request_id = %ctx.client_request_id,
             http.response.status_code = tracing::field::Empty,
             http.request.resend_count = tracing::field::Empty,
@@ -255,7 +166,7 @@ impl Pipeline {
                         }
                         ctx.record(response.status(), response.headers());
                         RequestIds::record_with(|| RequestIds {
-                            operation: operation_id(operation),
+                            operation: name.to_string(),
                             status: response.status().as_u16(),
                             request_id: header(response.headers(), REQUEST_ID.as_str()),
                             client_request_id: ctx.client_request_id.clone(),
@@ -395,43 +306,6 @@ impl copilot_api::Transport for Pipeline {
     }
 }
 
-/// `/beta/security/securityCopilot/workspaces/{id}/sessions/{id}`: ids replaced, no query.
-fn url_template(url: &Url) -> String {
-    let mut out = String::new();
-    let mut id_follows = false;
-    for segment in url.path().split('/').filter(|s| !s.is_empty()) {
-        out.push('/');
-        if id_follows {
-            out.push_str("{id}");
-            id_follows = false;
-        } else {
-            out.push_str(segment);
-            id_follows = matches!(
-                segment,
-                "workspaces" | "sessions" | "prompts" | "evaluations"
-            );
-        }
-    }
-    out
-}
-
-/// The spec's operationId (`getSession`) for progenitor's method name (`get_session`).
-pub(crate) fn operation_id(method: &str) -> String {
-    let mut out = String::with_capacity(method.len());
-    let mut upper = false;
-    for c in method.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.push(c.to_ascii_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// Whether two URLs share scheme, host and port: the only place a token may go.
 pub(crate) fn same_origin(a: &Url, b: &Url) -> bool {
     a.scheme() == b.scheme()
@@ -439,142 +313,23 @@ pub(crate) fn same_origin(a: &Url, b: &Url) -> bool {
         && a.port_or_known_default() == b.port_or_known_default()
 }
 
-fn header(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
+/// The catalogue's entry for a generated method (`get_session`, as progenitor names the
+/// operation) or an operationId (`listSessions`, as nextLink pages name theirs).
+fn operation_entry(operation: &str) -> Option<&'static OperationEntry> {
+    catalogue::by_method_name(operation).or_else(|| catalogue::by_operation_id(operation))
 }
 
-/// A Graph error from a status, headers and body (a Graph error body or anything else).
-pub(crate) fn api_error(
-    status: StatusCode,
-    headers: &HeaderMap,
-    body: &[u8],
-    ctx: &CallContext,
-) -> Error {
-    api_error_parsed(
-        status,
-        headers,
-        serde_json::from_slice(body).ok(),
-        body,
-        ctx,
-    )
-}
-
-/// Like [`api_error`], for a body progenitor already decoded (`body` is used only without one).
-pub(crate) fn api_error_parsed(
-    status: StatusCode,
-    headers: &HeaderMap,
-    parsed: Option<copilot_api::types::ODataError>,
-    body: &[u8],
-    ctx: &CallContext,
-) -> Error {
-    let retry_after =
-        header(headers, "retry-after").and_then(|v| parse_retry_after(&v, SystemTime::now()));
-    let (code, message, target, inner) = match parsed {
-        Some(e) => (
-            Some(e.error.code),
-            e.error.message,
-            e.error.target,
-            e.error.inner_error,
+/// The URL template of the span: the base URL's path and the operation's path template, e.g.
+/// `/beta/security/securityCopilot/workspaces/{workspaceId}/sessions/{sessionId}` (ids and the
+/// query never reach a trace).
+fn url_template(base: &Url, entry: Option<&OperationEntry>) -> String {
+    match entry {
+        Some(op) => format!("{}{}", base.path().trim_end_matches('/'), op.path),
+        None => format!(
+            "{}/{{unknown operation}}",
+            base.path().trim_end_matches('/')
         ),
-        None if body.is_empty() => (
-            None,
-            status.canonical_reason().unwrap_or("error").to_string(),
-            None,
-            None,
-        ),
-        None => (None, excerpt(body), None, None),
-    };
-    let inner = inner.unwrap_or_default();
-    Error::Api(Box::new(ApiError {
-        status: status.as_u16(),
-        code,
-        message,
-        target,
-        request_id: inner.request_id.or_else(|| header(headers, "request-id")),
-        claims: (status == StatusCode::UNAUTHORIZED)
-            .then(|| claims_challenge(headers))
-            .flatten(),
-        client_request_id: inner
-            .client_request_id
-            .or_else(|| header(headers, "client-request-id"))
-            .or_else(|| Some(ctx.client_request_id.clone())),
-        date: inner.date,
-        retry_after,
-    }))
-}
-
-pub(crate) fn transport_error(e: reqwest::Error, ctx: &CallContext) -> Error {
-    if e.is_timeout() {
-        return Error::Timeout {
-            message: "the request took longer than the configured timeout".into(),
-            client_request_id: Some(ctx.client_request_id.clone()),
-        };
     }
-    let message = if e.is_connect() {
-        "could not connect to the server".to_string()
-    } else if e.is_body() || e.is_decode() {
-        "the response body could not be read completely".to_string()
-    } else {
-        "the request failed before a response arrived".to_string()
-    };
-    Error::Transport {
-        message,
-        client_request_id: Some(ctx.client_request_id.clone()),
-        source: Box::new(e),
-    }
-}
-
-static COUNTER: AtomicU64 = AtomicU64::new(0);
-
-thread_local! {
-    /// A SplitMix64 state per thread, seeded once from the OS-seeded `RandomState`.
-    static RANDOM: std::cell::Cell<u64> = std::cell::Cell::new(
-        RandomState::new().hash_one(COUNTER.fetch_add(1, Ordering::Relaxed)),
-    );
-}
-
-/// A random number (SplitMix64): unique ids and jitter need spread, not secrecy.
-fn random_u64() -> u64 {
-    RANDOM.with(|state| {
-        let next = state.get().wrapping_add(0x9e37_79b9_7f4a_7c15);
-        state.set(next);
-        let mut z = next;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    })
-}
-
-/// A number in [0, 1) for backoff jitter.
-pub(crate) fn jitter() -> f64 {
-    (random_u64() >> 11) as f64 / (1u64 << 53) as f64
-}
-
-/// A random version-4 GUID for `client-request-id`.
-pub(crate) fn new_guid() -> String {
-    guid(random_u64(), random_u64())
-}
-
-/// The version-4 GUID made of these random bits.
-fn guid(hi: u64, lo: u64) -> String {
-    let hi = (hi & 0xffff_ffff_ffff_0fff) | 0x4000;
-    let lo = (lo & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
-    // 8-4-4-4-12 lower-case hex digits, written by hand (`format!` costs more than the rest
-    // of the id).
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let bits = (u128::from(hi) << 64) | u128::from(lo);
-    let mut out = String::with_capacity(36);
-    for i in 0..32 {
-        if matches!(i, 8 | 12 | 16 | 20) {
-            out.push('-');
-        }
-        let nibble = (bits >> (124 - 4 * i)) & 0xf;
-        out.push(char::from(HEX[nibble as usize]));
-    }
-    out
 }
 
 #[cfg(test)]
@@ -582,38 +337,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn templates_hide_ids_and_queries() {
-        let url = Url::parse("https://graph.microsoft.com/beta/security/securityCopilot/workspaces/default/sessions/abc/prompts?$top=1").unwrap();
+    fn templates_come_from_the_catalogue() {
+        let base = Url::parse("https://graph.microsoft.com/beta").unwrap();
+        let by_method = operation_entry("list_prompts");
+        assert_eq!(by_method.map(|op| op.operation_id), Some("listPrompts"));
         assert_eq!(
-            url_template(&url),
-            "/beta/security/securityCopilot/workspaces/{id}/sessions/{id}/prompts"
+            url_template(&base, by_method),
+            "/beta/security/securityCopilot/workspaces/{workspaceId}/sessions/{sessionId}/prompts"
         );
-    }
-
-    #[test]
-    fn guids_are_fresh_and_well_formed() {
-        let (a, b) = (new_guid(), new_guid());
-        assert_ne!(a, b);
-        assert_eq!(a.len(), 36);
-        assert_eq!(&a[14..15], "4");
-        assert_eq!(
-            &a[19..20].chars().next().map(|c| "89ab".contains(c)),
-            &Some(true)
-        );
-        let j = jitter();
-        assert!((0.0..1.0).contains(&j));
-        // The hand-written hex agrees with `format!`.
-        let (hi, lo) = (0x0123_4567_89ab_cdef_u64, 0xfedc_ba98_7654_3210_u64);
-        let h = (hi & 0xffff_ffff_ffff_0fff) | 0x4000;
-        let l = (lo & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
-        let expected = format!(
-            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-            h >> 32,
-            (h >> 16) & 0xffff,
-            h & 0xffff,
-            l >> 48,
-            l & 0xffff_ffff_ffff
-        );
-        assert_eq!(guid(hi, lo), expected);
+        assert_eq!(operation_entry("listPrompts"), by_method);
+        assert_eq!(url_template(&base, None), "/beta/{unknown operation}");
     }
 }

@@ -3,7 +3,8 @@
 use copilot_api::types;
 
 use crate::answer::Answer;
-use crate::client::{Copilot, run};
+use crate::call::run;
+use crate::client::Copilot;
 use crate::error::Error;
 use crate::evaluations::EvaluationClient;
 use crate::ids::checked;

@@ -3,12 +3,13 @@
 use copilot_api::types;
 
 use crate::answer::Answer;
-use crate::client::{Copilot, map_error, run};
+use crate::call::CallContext;
+use crate::call::{map_error, run};
+use crate::client::Copilot;
 use crate::error::Error;
 use crate::evaluations::EvaluationClient;
 use crate::ids::checked;
 use crate::paging::{List, Scope};
-use crate::pipeline::CallContext;
 use crate::prompts::PromptClient;
 
 /// A session, by id; cheap to clone. Nothing is sent until a method is called.

@@ -4,7 +4,8 @@ use copilot_api::types;
 
 use crate::answer::Answer;
 use crate::ask_many::AskMany;
-use crate::client::{Copilot, run};
+use crate::call::run;
+use crate::client::Copilot;
 use crate::error::Error;
 use crate::ids::checked;
 use crate::paging::{List, Scope};

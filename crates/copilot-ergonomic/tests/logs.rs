@@ -55,8 +55,14 @@ async fn the_token_never_appears_in_debug_display_errors_or_logs() {
         "spans and retry events are logged:\n{logs}"
     );
     assert!(
-        logs.contains("url.template=/beta/security/securityCopilot/workspaces/{id}/sessions"),
-        "{logs}"
+        logs.contains(
+            "url.template=/beta/security/securityCopilot/workspaces/{workspaceId}/sessions"
+        ),
+        "the span's URL template is the catalogue's path template:\n{logs}"
+    );
+    assert!(
+        logs.contains("listSessions") && !logs.contains("list_sessions"),
+        "the span is named by the spec's operationId, one spelling:\n{logs}"
     );
     assert!(logs.contains("http.response.status_code=404"), "{logs}");
     for text in [
