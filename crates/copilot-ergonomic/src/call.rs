@@ -235,6 +235,8 @@ pub(crate) fn api_error_parsed(
     }))
 }
 
+/// A transport failure (timeout, refused connection, unreadable body) as [`Error`], carrying the
+/// call's `client-request-id`.
 pub(crate) fn transport_error(e: reqwest::Error, ctx: &CallContext) -> Error {
     if e.is_timeout() {
         return Error::Timeout {

@@ -166,7 +166,7 @@ fn item_type(surface: &Surface, response: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-/// The catalogue's source (before formatting): the table, the lookups, [`ListQuery`] and one
+/// The catalogue's source (before formatting): the table, the lookups, `ListQuery` and one
 /// `*_with` adapter per list operation, and the decode helpers of the workspace's tests.
 pub fn source(rows: &[CatalogueRow], shown: &str) -> Result<String, String> {
     let lists: Vec<&CatalogueRow> = rows.iter().filter(|r| r.item_type.is_some()).collect();

@@ -2,7 +2,7 @@
 //! `generated.rs` (progenitor's client) and `catalogue.rs` (the operation catalogue).
 //!
 //! One job per file: [`progenitor`] runs progenitor with every setting in one place,
-//! [`open_enums`] emits the spec's string enums as open enums, [`format`] lays out both files
+//! [`open_enums`] emits the spec's string enums as open enums, [`mod@format`] lays out both files
 //! (doc lines, header, stable `rustfmt`, so the output is deterministic and `cargo fmt` clean),
 //! [`catalogue`] builds the catalogue from the spec and the fresh surface, and [`diff`] prints
 //! what changed. This file writes or checks the outputs.
