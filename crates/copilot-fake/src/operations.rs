@@ -1,5 +1,5 @@
-//! The twelve documented operations, answered from the store: list (with OData query options
-//! and paging), create, get (with `$select`) and update, each as Graph renders it.
+//! The documented operations (those of `ROUTES`), answered from the store: list (with OData
+//! query options and paging), create, get (with `$select`) and update, each as Graph renders it.
 
 use hyper::StatusCode;
 use serde_json::Value;
