@@ -1,5 +1,5 @@
 //! What each fault costs one `ask()`: the requests it sends, by operation, when one call of one
-//! operation fails one way (evaluations run for 1 ms, so an answer needs one poll). The table
+//! operation fails one way (the fake's clock steps with its requests, so the counts do not depend on timing). The table
 //! is a snapshot: a change in what a fault costs shows in review.
 
 mod common;
@@ -7,12 +7,17 @@ mod common;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use chrono::{TimeZone as _, Utc};
 use common::*;
-use copilot_fake::{FakeConfig, Fault, FaultRule};
+use copilot_fake::{Clock, FakeConfig, Fault, FaultRule};
 
 async fn cost(rule: Option<FaultRule>) -> String {
-    // Running for 1 ms: the create answers `running`, the first poll (5 ms later) `completed`.
-    let mut config = FakeConfig::new().phases(Duration::ZERO, Duration::from_millis(1));
+    // The fake's clock steps 1 s at every read and evaluations run for 1 s: what a request sees
+    // depends on how many requests came before it, never on wall time.
+    let start = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    let mut config = FakeConfig::new()
+        .clock(Clock::stepping(start, Duration::from_secs(1)))
+        .phases(Duration::ZERO, Duration::from_secs(1));
     if let Some(rule) = rule {
         config = config.fault(rule);
     }
