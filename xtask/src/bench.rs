@@ -34,16 +34,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
     eprintln!("bench: building copilot-bench (release)");
     // Where cargo put it (honours CARGO_TARGET_DIR), not a guessed target/release path.
-    let built = artifacts::build(
-        &cargo,
-        &root,
-        &["build", "--release", "--quiet", "-p", "copilot-bench"],
-    )?;
-    let binary = built
-        .iter()
-        .find(|e| e.name == "copilot-bench" && !e.is_test)
-        .ok_or("cargo built no copilot-bench executable")?;
-    let mut bench = Command::new(&binary.path);
+    let binary = artifacts::release_bench(&cargo, &root)?;
+    let mut bench = Command::new(&binary);
     if quick {
         bench.arg("--quick");
     }

@@ -31,16 +31,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let root = workspace_root();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     eprintln!("soak: building copilot-bench (release)");
-    let built = artifacts::build(
-        &cargo,
-        &root,
-        &["build", "--release", "--quiet", "-p", "copilot-bench"],
-    )?;
-    let binary = built
-        .iter()
-        .find(|e| e.name == "copilot-bench" && !e.is_test)
-        .ok_or("cargo built no copilot-bench executable")?;
-    let status = Command::new(&binary.path)
+    let binary = artifacts::release_bench(&cargo, &root)?;
+    let status = Command::new(&binary)
         .arg("soak")
         .args(&forwarded)
         .status()

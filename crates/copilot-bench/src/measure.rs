@@ -69,17 +69,21 @@ impl Bench<'_> {
         serde_json::from_slice(&body).map_err(err)
     }
 
+    /// A new session named `name`: its handle and its URL, for the two sides of a call loop.
+    async fn call_target(
+        &self,
+        name: &str,
+    ) -> Result<(copilot_ergonomic::SessionClient, String), String> {
+        let workspace = self.copilot.workspace("default");
+        let created = workspace.create_session(name).await.map_err(err)?;
+        let session = workspace.session_of(&created).map_err(err)?;
+        let url = format!("{}/sessions/{}", self.workspace_url(), session.id());
+        Ok((session, url))
+    }
+
     /// N getSession calls through copilot-ergonomic vs a reqwest + serde_json loop.
     pub async fn call_overhead(&self) -> Result<(), String> {
-        let workspace = self.copilot.workspace("default");
-        let id = workspace
-            .create_session("overhead")
-            .await
-            .map_err(err)?
-            .id
-            .ok_or("no id")?;
-        let url = format!("{}/sessions/{id}", self.workspace_url());
-        let session = workspace.session(id);
+        let (session, url) = self.call_target("overhead").await?;
         let raw_call = || self.raw_get::<Session>(&url);
         for _ in 0..200 {
             raw_call().await?;
@@ -111,15 +115,7 @@ impl Bench<'_> {
 
     /// 100,000 getSession calls of one side only, for a profiler.
     pub async fn profile(&self, side: &str) -> Result<(), String> {
-        let workspace = self.copilot.workspace("default");
-        let id = workspace
-            .create_session("profile")
-            .await
-            .map_err(err)?
-            .id
-            .ok_or("no id")?;
-        let url = format!("{}/sessions/{id}", self.workspace_url());
-        let session = workspace.session(id);
+        let (session, url) = self.call_target("profile").await?;
         let started = Instant::now();
         let calls: usize = std::env::var("PROFILE_CALLS")
             .ok()

@@ -184,78 +184,37 @@ async fn an_error_polling_cannot_cure_ends_the_wait_with_the_reference() {
     assert_eq!(polls(&server), 1, "403 is not retried");
 }
 
-#[tokio::test]
-async fn an_unreadable_create_prompt_response_is_not_asked_again() {
-    // The fake stores the prompt, then sends half its body: the outcome is unknown.
-    let config = quick().fault(
-        FaultRule::new(Fault::TruncatedBody)
-            .on("createPrompt")
-            .calls(1..=1),
-    );
+/// Asks once with `fault` on the first call of `operation` (a create the fake stores before it
+/// fails) and checks that the create was sent once and one prompt and one evaluation exist.
+async fn asked_once_despite(operation: &str, fault: Fault, collection: &str) {
+    let config = quick().fault(FaultRule::new(fault.clone()).on(operation).calls(1..=1));
     let (server, copilot) = fake(config).await;
     let answer = copilot.workspace("default").ask("who am I").await.unwrap();
-    assert!(answer.is_success());
-    assert_eq!(
-        count(&server, "POST", "/prompts"),
-        1,
-        "createPrompt sent again"
+    assert!(
+        answer.is_success(),
+        "{fault:?} on {operation}: {:?}",
+        answer.outcome()
     );
-    assert_eq!(stored(&answer).await, (1, 1));
+    assert_eq!(
+        count(&server, "POST", collection),
+        1,
+        "{operation} was sent again after {fault:?}"
+    );
+    assert_eq!(stored(&answer).await, (1, 1), "{fault:?} on {operation}");
 }
 
 #[tokio::test]
-async fn an_unreadable_create_evaluation_response_is_not_asked_again() {
-    let config = quick().fault(
-        FaultRule::new(Fault::TruncatedBody)
-            .on("createEvaluation")
-            .calls(1..=1),
-    );
-    let (server, copilot) = fake(config).await;
-    let answer = copilot.workspace("default").ask("who am I").await.unwrap();
-    assert!(answer.is_success());
-    assert_eq!(
-        count(&server, "POST", "/evaluations"),
-        1,
-        "createEvaluation sent again"
-    );
-    assert_eq!(stored(&answer).await, (1, 1));
+async fn an_unreadable_create_response_is_not_asked_again() {
+    // The fake stores the entity, then sends half its body: the outcome is unknown.
+    asked_once_despite("createPrompt", Fault::TruncatedBody, "/prompts").await;
+    asked_once_despite("createEvaluation", Fault::TruncatedBody, "/evaluations").await;
 }
 
 #[tokio::test]
-async fn a_prompt_stored_before_the_connection_dropped_is_found_not_asked_again() {
-    // The fake stores the prompt, then closes the connection without a response.
-    let config = quick().fault(
-        FaultRule::new(Fault::DropAfterStore)
-            .on("createPrompt")
-            .calls(1..=1),
-    );
-    let (server, copilot) = fake(config).await;
-    let answer = copilot.workspace("default").ask("who am I").await.unwrap();
-    assert!(answer.is_success());
-    assert_eq!(
-        count(&server, "POST", "/prompts"),
-        1,
-        "createPrompt sent again"
-    );
-    assert_eq!(stored(&answer).await, (1, 1));
-}
-
-#[tokio::test]
-async fn an_evaluation_stored_before_the_connection_dropped_is_found_not_started_again() {
-    let config = quick().fault(
-        FaultRule::new(Fault::DropAfterStore)
-            .on("createEvaluation")
-            .calls(1..=1),
-    );
-    let (server, copilot) = fake(config).await;
-    let answer = copilot.workspace("default").ask("who am I").await.unwrap();
-    assert!(answer.is_success());
-    assert_eq!(
-        count(&server, "POST", "/evaluations"),
-        1,
-        "createEvaluation sent again"
-    );
-    assert_eq!(stored(&answer).await, (1, 1));
+async fn an_entity_stored_before_the_connection_dropped_is_found_not_created_again() {
+    // The fake stores the entity, then closes the connection without a response.
+    asked_once_despite("createPrompt", Fault::DropAfterStore, "/prompts").await;
+    asked_once_despite("createEvaluation", Fault::DropAfterStore, "/evaluations").await;
 }
 
 #[tokio::test]

@@ -31,15 +31,20 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
     }
 }
 
-#[tokio::test]
-async fn the_token_never_appears_in_debug_display_errors_or_logs() {
+/// Everything `tracing` prints on this thread (TRACE and up) while the guard lives.
+fn capture() -> (Captured, tracing::subscriber::DefaultGuard) {
     let captured = Captured::default();
     let subscriber = tracing_subscriber::fmt()
         .with_writer(captured.clone())
         .with_max_level(tracing::Level::TRACE)
         .with_ansi(false)
         .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    (captured, tracing::subscriber::set_default(subscriber))
+}
+
+#[tokio::test]
+async fn the_token_never_appears_in_debug_display_errors_or_logs() {
+    let (captured, _guard) = capture();
 
     let config =
         FakeConfig::new().fault(copilot_fake::FaultRule::parse("listSessions:1:429:0").unwrap());
@@ -78,13 +83,7 @@ async fn the_token_never_appears_in_debug_display_errors_or_logs() {
 
 #[tokio::test]
 async fn a_raw_api_call_logs_the_client_request_id_it_sends() {
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(captured.clone())
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = capture();
 
     let (server, copilot) = fake(FakeConfig::new()).await;
     copilot
