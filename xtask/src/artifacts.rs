@@ -84,6 +84,21 @@ pub fn parse(messages: &str, root: &Path) -> Vec<Executable> {
         .collect()
 }
 
+/// Builds `copilot-bench` in release mode and returns its path (wherever cargo put it, so
+/// `CARGO_TARGET_DIR` is honoured): the binary behind `cargo xtask bench` and `soak`.
+pub fn release_bench(cargo: &str, root: &Path) -> Result<PathBuf, String> {
+    let built = build(
+        cargo,
+        root,
+        &["build", "--release", "--quiet", "-p", "copilot-bench"],
+    )?;
+    built
+        .into_iter()
+        .find(|e| e.name == "copilot-bench" && !e.is_test)
+        .map(|e| e.path)
+        .ok_or_else(|| "cargo built no copilot-bench executable".to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,19 +127,4 @@ not json
         );
         assert!(!found[1].is_test);
     }
-}
-
-/// Builds `copilot-bench` in release mode and returns its path (wherever cargo put it, so
-/// `CARGO_TARGET_DIR` is honoured): the binary behind `cargo xtask bench` and `soak`.
-pub fn release_bench(cargo: &str, root: &Path) -> Result<PathBuf, String> {
-    let built = build(
-        cargo,
-        root,
-        &["build", "--release", "--quiet", "-p", "copilot-bench"],
-    )?;
-    built
-        .into_iter()
-        .find(|e| e.name == "copilot-bench" && !e.is_test)
-        .map(|e| e.path)
-        .ok_or_else(|| "cargo built no copilot-bench executable".to_string())
 }
