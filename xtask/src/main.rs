@@ -35,7 +35,7 @@ tasks:
       `curl -o metadata.xml https://graph.microsoft.com/beta/\\$metadata`) with the spec: types,
       properties, nullability, base types, keys, enum members, contained navigations.
       Exit 0: they agree; 1: drift found; 2: unreadable input (file and line named).
-  bench [--quick]
+  bench [--quick] [--with-peers]
       Benchmarks (BENCHMARKS.md): call overhead, paging, ask latency, regeneration and
       footprint, each a median with its ratio against a baseline run in the same session.
       --quick   fewer rounds (under 3 minutes once built)
