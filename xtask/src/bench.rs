@@ -167,9 +167,11 @@ const PROGRAMS: [Program; 5] = [
     },
 ];
 
-/// What one build gave: wall seconds and crates compiled (None when reused), stripped bytes.
+/// What one build gave: wall and CPU seconds and crates compiled (None when reused), stripped
+/// bytes.
 struct Built {
     seconds: Option<f64>,
+    cpu_seconds: Option<f64>,
     crates: Option<usize>,
     bytes: f64,
 }
@@ -197,6 +199,19 @@ fn target_dir(cargo: &str, root: &Path) -> Result<PathBuf, String> {
         .as_str()
         .map(PathBuf::from)
         .ok_or_else(|| "cargo metadata gave no target_directory".into())
+}
+
+/// CPU seconds (user + system) used so far by this process's waited-for children and their
+/// descendants (`cutime` + `cstime` of `/proc/self/stat`): a build's CPU time, which other
+/// work on a shared machine disturbs less than its wall time. None off Linux.
+fn children_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name, which is in parentheses and may contain spaces.
+    let fields: Vec<&str> = stat.get(stat.rfind(')')? + 2..)?.split(' ').collect();
+    // cutime and cstime are fields 16 and 17 of proc(5), 14 and 15 after the name and state.
+    let ticks: f64 = fields.get(13)?.parse::<f64>().ok()? + fields.get(14)?.parse::<f64>().ok()?;
+    // USER_HZ, 100 on every Linux configuration that matters.
+    Some(ticks / 100.0)
 }
 
 /// The crates a build compiled: distinct packages in its `compiler-artifact` messages (a
@@ -255,18 +270,19 @@ fn build_program(
         if program.ring {
             command.args(["--no-default-features", "--features", "ring"]);
         }
-        let started = Instant::now();
+        let (started, cpu_before) = (Instant::now(), children_cpu_seconds());
         let output = command
             .output()
             .map_err(|e| format!("cannot run cargo build: {e}"))?;
-        Ok::<_, String>((output, started.elapsed().as_secs_f64()))
+        let cpu = cpu_before.zip(children_cpu_seconds()).map(|(a, b)| b - a);
+        Ok::<_, String>((output, started.elapsed().as_secs_f64(), cpu))
     };
-    let (mut output, mut seconds) = attempt(true)?;
+    let (mut output, mut seconds, mut cpu) = attempt(true)?;
     if !output.status.success() {
         // Something is missing from the registry cache: fetch it (the clean build is redone).
         eprintln!("bench: footprint: offline build failed, building online");
         let _ = std::fs::remove_dir_all(dir);
-        (output, seconds) = attempt(false)?;
+        (output, seconds, cpu) = attempt(false)?;
     }
     let messages = String::from_utf8_lossy(&output.stdout);
     if !output.status.success() {
@@ -285,6 +301,7 @@ fn build_program(
         .len() as f64;
     Ok(Built {
         seconds: clean.then_some(seconds),
+        cpu_seconds: cpu.filter(|_| clean),
         crates: clean.then(|| compiled_crates(&messages)),
         bytes,
     })
@@ -319,6 +336,15 @@ fn footprint(cargo: &str, root: &Path, quick: bool) -> Result<(), String> {
                 &baseline,
             ),
             _ => println!("{prefix}-build: not measured (--quick reused an earlier build)"),
+        }
+        if let (Some(cpu), Some(floor_cpu)) = (figures.cpu_seconds, floor.cpu_seconds) {
+            line(
+                &format!("{prefix}-build-cpu"),
+                cpu,
+                "CPU s",
+                floor_cpu,
+                &baseline,
+            );
         }
         if let (Some(crates), Some(floor_crates)) = (figures.crates, floor.crates) {
             line(

@@ -191,7 +191,7 @@ pub async fn handshakes(server: &tokio::runtime::Handle, quick: bool) -> Result<
     crate::measure::report(
         "tls-handshake-ring",
         handshake[1],
-        "µs (fresh − reused)",
+        "µs/handshake",
         handshake[0],
         "aws-lc-rs",
     );
