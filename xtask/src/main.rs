@@ -35,10 +35,12 @@ tasks:
       `curl -o metadata.xml https://graph.microsoft.com/beta/\\$metadata`) with the spec: types,
       properties, nullability, base types, keys, enum members, contained navigations.
       Exit 0: they agree; 1: drift found; 2: unreadable input (file and line named).
-  bench [--quick]
-      Benchmarks (BENCHMARKS.md): call overhead, paging, ask latency, regeneration and
-      footprint, each a median with its ratio against a baseline run in the same session.
-      --quick   fewer rounds (under 3 minutes once built)
+  bench [--quick] [--with-peers]
+      Benchmarks (BENCHMARKS.md): call overhead, paging, ask latency, TLS handshakes by
+      provider, regeneration and footprint (clean release builds of the one-call programs in
+      bench/footprint/), each with its ratio against a baseline run in the same session.
+      --quick        fewer rounds; reuses footprint builds that exist
+      --with-peers   adds graph-rs-sdk's quoted reference figures
   stress [--runs N] [--filter SUBSTR]
       Build every test binary of the workspace and run each N times (default 20) with one
       busy-loop thread per core; print runs, failures and median wall time per binary, and

@@ -9,6 +9,7 @@
 
 mod many;
 mod measure;
+mod tls;
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -123,7 +124,8 @@ fn run(plan: &Plan) -> Result<(), String> {
         bench.paging().await?;
         bench.ask_latency().await?;
         many::throttled(server_runtime.handle(), plan.quick).await?;
-        many::memory(server_runtime.handle(), plan.quick).await
+        many::memory(server_runtime.handle(), plan.quick).await?;
+        tls::handshakes(server_runtime.handle(), plan.quick).await
     })
 }
 

@@ -33,7 +33,7 @@ pub fn median(mut values: Vec<f64>) -> f64 {
 }
 
 /// Prints one figure in the agreed format.
-fn report(name: &str, value: f64, unit: &str, baseline: f64, baseline_name: &str) {
+pub fn report(name: &str, value: f64, unit: &str, baseline: f64, baseline_name: &str) {
     println!(
         "{name}: {value:.precision$} {unit} (ratio {:.3} vs {baseline_name} at {baseline:.precision$} {unit})",
         value / baseline,
