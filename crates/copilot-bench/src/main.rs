@@ -9,6 +9,7 @@
 
 mod many;
 mod measure;
+mod polling;
 mod tls;
 
 use std::process::ExitCode;
@@ -123,6 +124,7 @@ fn run(plan: &Plan) -> Result<(), String> {
         bench.call_overhead().await?;
         bench.paging().await?;
         bench.ask_latency().await?;
+        polling::table();
         many::throttled(server_runtime.handle(), plan.quick).await?;
         many::memory(server_runtime.handle(), plan.quick).await?;
         tls::handshakes(server_runtime.handle(), plan.quick).await
