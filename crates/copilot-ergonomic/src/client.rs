@@ -258,6 +258,10 @@ impl CopilotBuilder {
         let http = match self.http {
             Some(http) => http,
             None => {
+                // reqwest without a built-in provider needs a process default; take ring unless
+                // the application installed one (an `Err` here means it did).
+                #[cfg(feature = "rustls-ring")]
+                let _ = rustls::crypto::ring::default_provider().install_default();
                 let origin = base.clone();
                 reqwest::Client::builder()
                     .pool_max_idle_per_host(self.max_concurrent_requests)
