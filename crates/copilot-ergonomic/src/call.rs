@@ -47,8 +47,12 @@ enum Last {
 
 impl CallContext {
     pub fn new() -> Arc<Self> {
+        Self::with_id(new_guid())
+    }
+
+    fn with_id(client_request_id: String) -> Arc<Self> {
         Arc::new(Self {
-            client_request_id: new_guid(),
+            client_request_id,
             failure: Mutex::new(None),
             last: Mutex::new(None),
         })
@@ -58,14 +62,9 @@ impl CallContext {
     /// `client-request-id` is the one `request` already carries, so span and header agree.
     pub fn current(request: &Request) -> Arc<Self> {
         CALL.try_with(Arc::clone).unwrap_or_else(|_| {
-            let ctx = Self::new();
             match header(request.headers(), CLIENT_REQUEST_ID.as_str()) {
-                Some(id) => Arc::new(Self {
-                    client_request_id: id,
-                    failure: Mutex::new(None),
-                    last: Mutex::new(None),
-                }),
-                None => ctx,
+                Some(id) => Self::with_id(id),
+                None => Self::new(),
             }
         })
     }
