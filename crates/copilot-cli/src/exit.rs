@@ -145,7 +145,8 @@ mod tests {
             Outcome::TimedOut,
             Outcome::NeedAdditionalClaims,
             Outcome::Cancelled,
-            Outcome::Unknown("new".into()),
+            Outcome::CompletedWithoutResult,
+            Outcome::Other("new".into()),
         ] {
             assert_eq!(code_of_outcome(&o), UNSUCCESSFUL, "{o:?}");
         }

@@ -178,9 +178,15 @@ pub fn columns(rows: &[Vec<String>]) -> String {
     out
 }
 
+/// A timestamp, or `None` for Graph's "not yet" sentinel `0001-01-01T00:00:00Z`.
+pub fn real_time(t: Option<chrono::DateTime<chrono::Utc>>) -> Option<chrono::DateTime<chrono::Utc>> {
+    use chrono::Datelike as _;
+    t.filter(|t| t.year() > 1)
+}
+
 /// A timestamp for people, or `-`.
 pub fn time(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
-    copilot_ergonomic::real_time(t)
+    real_time(t)
         .map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
         .unwrap_or_else(|| "-".into())
 }

@@ -3,8 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use copilot_ergonomic::types::{Evaluation, Prompt};
-use copilot_ergonomic::{Error, SessionClient, outcome_of, real_time};
-use futures_util::StreamExt as _;
+use copilot_ergonomic::{Error, Outcome, SessionClient};
 use serde::Serialize;
 
 use crate::cli::TranscriptFormat;
@@ -54,12 +53,12 @@ pub async fn run(session: &SessionClient, format: TranscriptFormat) -> Result<u8
 
 async fn read(session: &SessionClient) -> Result<Transcript, Error> {
     let info = session.get().await?;
-    let mut prompts: Vec<Prompt> = all(session.prompts()).await?;
+    let mut prompts: Vec<Prompt> = session.prompts().to_vec().await?;
     prompts.sort_by_key(|p| p.created_date_time);
     let mut entries = Vec::with_capacity(prompts.len());
     for prompt in prompts {
         let mut evaluations: Vec<Evaluation> =
-            all(session.prompt_of(&prompt)?.evaluations()).await?;
+            session.prompt_of(&prompt)?.evaluations().to_vec().await?;
         evaluations.sort_by_key(|e| e.created_date_time);
         entries.push(PromptEntry {
             prompt_id: prompt.id.clone().unwrap_or_default(),
@@ -76,24 +75,15 @@ async fn read(session: &SessionClient) -> Result<Transcript, Error> {
     })
 }
 
-async fn all<T: copilot_ergonomic::Listed>(
-    mut list: copilot_ergonomic::List<T>,
-) -> Result<Vec<T>, Error> {
-    let mut items = Vec::new();
-    while let Some(item) = list.next().await {
-        items.push(item?);
-    }
-    Ok(items)
-}
 
 fn entry(e: &Evaluation) -> EvaluationEntry {
     EvaluationEntry {
         evaluation_id: e.id.clone().unwrap_or_default(),
         state: e.state.as_ref().map(ToString::to_string),
-        outcome: outcome_of(e).map(|o| output::outcome_name(&o)),
+        outcome: Outcome::of(e).map(|o| output::outcome_name(&o)),
         content: e.result.as_ref().and_then(|r| r.content.clone()),
         created_date_time: e.created_date_time,
-        completed_date_time: real_time(e.completed_date_time),
+        completed_date_time: output::real_time(e.completed_date_time),
     }
 }
 

@@ -172,7 +172,7 @@ fn fenced_blocks(content: &str) -> Vec<(&str, &str)> {
 }
 
 /// A timestamp, or `None` for Graph's "not yet" sentinel `0001-01-01T00:00:00Z`.
-pub fn real_time(t: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
+pub(crate) fn real_time(t: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
     t.filter(|t| t.year() > 1)
 }
 

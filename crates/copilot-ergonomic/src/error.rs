@@ -139,6 +139,15 @@ impl Error {
         self.api().and_then(|e| e.claims.as_deref())
     }
 
+    /// The reason a token could not be sent, when this is an [`Error::Auth`] for a token that
+    /// holds a byte no HTTP header may carry.
+    pub fn invalid_token(&self) -> Option<&crate::InvalidToken> {
+        match self.cause() {
+            Error::Auth(e) => e.downcast_ref(),
+            _ => None,
+        }
+    }
+
     /// The HTTP status, for errors that have one.
     pub fn status(&self) -> Option<u16> {
         match self.cause() {
@@ -192,9 +201,13 @@ impl Error {
         self.status() == Some(429)
     }
 
-    /// Whether trying again later may succeed (throttling, 503/504, timeouts, transport).
+    /// Whether trying again later may succeed: exactly what the [`RetryPolicy`](crate::RetryPolicy)
+    /// retries for a GET (429, 503, 504, a timeout, a transport failure), so an error that is
+    /// retryable here already had its retries. A create (POST) that failed this way may still
+    /// have been stored: ask with [`SessionClient::ask`](crate::SessionClient::ask), which reads
+    /// back before creating again, rather than resending it.
     pub fn is_retryable(&self) -> bool {
-        matches!(self.status(), Some(408 | 429 | 502 | 503 | 504))
+        self.status().is_some_and(crate::retry::retried_status)
             || matches!(
                 self.cause(),
                 Error::Transport { .. } | Error::Timeout { .. }

@@ -97,43 +97,48 @@ pub enum Outcome {
     Cancelled,
     /// The evaluation waits for more input (a new prompt).
     WaitingForInput,
-    /// A result type this client does not know yet, as the service sent it.
-    Unknown(String),
-}
-
-/// The outcome, if `evaluation` is finished (see openapi/README.md for the lifecycle decision).
-pub fn outcome_of(evaluation: &types::Evaluation) -> Option<Outcome> {
-    let result_type = evaluation.result.as_ref().and_then(|r| r.type_.as_ref());
-    let from_result = || match result_type {
-        Some(ResultType::Success) => Outcome::Success,
-        Some(ResultType::Error) => Outcome::Error,
-        Some(ResultType::Rejected) => Outcome::Rejected,
-        Some(ResultType::TimedOut) => Outcome::TimedOut,
-        Some(ResultType::CapacityExceeded) => Outcome::CapacityExceeded,
-        Some(ResultType::NeedAdditionalClaims) => Outcome::NeedAdditionalClaims,
-        Some(other) => Outcome::Unknown(other.to_string()),
-        None => Outcome::Unknown("unknown".into()),
-    };
-    if evaluation.is_cancelled == Some(true) {
-        return Some(Outcome::Cancelled);
-    }
-    match evaluation.state.as_ref()? {
-        State::Completed => Some(from_result()),
-        State::Cancelled => Some(Outcome::Cancelled),
-        State::WaitingForInput => Some(Outcome::WaitingForInput),
-        State::Unknown | State::Created | State::Running | State::Pending | State::Deferred => None,
-        // A state this client does not know: finished if the service reports a real result.
-        _ => match result_type {
-            Some(ResultType::Unknown) | None => None,
-            Some(_) => Some(from_result()),
-        },
-    }
+    /// The evaluation completed without a result, or with a result of no type: nothing to read.
+    CompletedWithoutResult,
+    /// A result type this client does not map to a variant, as the service sent it (the
+    /// documented placeholder `unknown`, or a member added after this release).
+    Other(String),
 }
 
 impl Outcome {
+    /// The outcome, if `evaluation` is finished; `None` while it is still running (see
+    /// openapi/README.md for the lifecycle decision).
+    pub fn of(evaluation: &types::Evaluation) -> Option<Outcome> {
+        let result_type = evaluation.result.as_ref().and_then(|r| r.type_.as_ref());
+        let from_result = || match result_type {
+            Some(ResultType::Success) => Outcome::Success,
+            Some(ResultType::Error) => Outcome::Error,
+            Some(ResultType::Rejected) => Outcome::Rejected,
+            Some(ResultType::TimedOut) => Outcome::TimedOut,
+            Some(ResultType::CapacityExceeded) => Outcome::CapacityExceeded,
+            Some(ResultType::NeedAdditionalClaims) => Outcome::NeedAdditionalClaims,
+            Some(other) => Outcome::Other(other.to_string()),
+            None => Outcome::CompletedWithoutResult,
+        };
+        if evaluation.is_cancelled == Some(true) {
+            return Some(Outcome::Cancelled);
+        }
+        match evaluation.state.as_ref()? {
+            State::Completed => Some(from_result()),
+            State::Cancelled => Some(Outcome::Cancelled),
+            State::WaitingForInput => Some(Outcome::WaitingForInput),
+            State::Unknown | State::Created | State::Running | State::Pending | State::Deferred => None,
+            // A state this client does not know: finished if the service reports a real result.
+            _ => match result_type {
+                Some(ResultType::Unknown) | None => None,
+                Some(_) => Some(from_result()),
+            },
+        }
+    }
+
     /// The service's name for the outcome (`success`, `rejected`, `timedOut`, `capacityExceeded`,
-    /// `needAdditionalClaims`, `error`; `cancelled` and `waitingForInput` from the state), or the
-    /// unknown value as sent.
+    /// `needAdditionalClaims`, `error`; `cancelled` and `waitingForInput` from the state),
+    /// `completedWithoutResult` (this client's name: the service sent no result type), or the
+    /// other value as sent.
     pub fn as_str(&self) -> &str {
         match self {
             Outcome::Success => "success",
@@ -144,7 +149,8 @@ impl Outcome {
             Outcome::NeedAdditionalClaims => "needAdditionalClaims",
             Outcome::Cancelled => "cancelled",
             Outcome::WaitingForInput => "waitingForInput",
-            Outcome::Unknown(other) => other,
+            Outcome::CompletedWithoutResult => "completedWithoutResult",
+            Outcome::Other(other) => other,
         }
     }
 }
@@ -225,7 +231,7 @@ impl EvaluationClient {
         let (mut polls, mut failures) = (0u32, 0u32);
         let mut pause = evaluation.as_ref().map(|_| options.pause(Duration::ZERO));
         loop {
-            if let Some(outcome) = evaluation.as_ref().and_then(outcome_of)
+            if let Some(outcome) = evaluation.as_ref().and_then(Outcome::of)
                 && let Some(evaluation) = evaluation.take()
             {
                 tracing::debug!(
@@ -293,52 +299,67 @@ mod tests {
     #[test]
     fn terminal_states_and_outcomes() {
         let done = |t: &str| evaluation(json!({"state": "completed", "result": {"type": t}}));
-        assert_eq!(outcome_of(&done("success")), Some(Outcome::Success));
-        assert_eq!(outcome_of(&done("rejected")), Some(Outcome::Rejected));
-        assert_eq!(outcome_of(&done("timedOut")), Some(Outcome::TimedOut));
+        assert_eq!(Outcome::of(&done("success")), Some(Outcome::Success));
+        assert_eq!(Outcome::of(&done("rejected")), Some(Outcome::Rejected));
+        assert_eq!(Outcome::of(&done("timedOut")), Some(Outcome::TimedOut));
         assert_eq!(
-            outcome_of(&done("capacityExceeded")),
+            Outcome::of(&done("capacityExceeded")),
             Some(Outcome::CapacityExceeded)
         );
         assert_eq!(
-            outcome_of(&done("needAdditionalClaims")),
+            Outcome::of(&done("needAdditionalClaims")),
             Some(Outcome::NeedAdditionalClaims)
         );
-        assert_eq!(outcome_of(&done("error")), Some(Outcome::Error));
+        assert_eq!(Outcome::of(&done("error")), Some(Outcome::Error));
         assert_eq!(
-            outcome_of(&done("brandNew")),
-            Some(Outcome::Unknown("brandNew".into()))
+            Outcome::of(&done("brandNew")),
+            Some(Outcome::Other("brandNew".into()))
         );
+        // The documented placeholder member is a value like any other; no result is its own case.
+        assert_eq!(
+            Outcome::of(&done("unknown")),
+            Some(Outcome::Other("unknown".into()))
+        );
+        for no_result in [json!(null), json!({"type": null, "content": "x"})] {
+            assert_eq!(
+                Outcome::of(&evaluation(
+                    json!({"state": "completed", "result": no_result})
+                )),
+                Some(Outcome::CompletedWithoutResult),
+                "{no_result}"
+            );
+        }
+        assert_eq!(Outcome::CompletedWithoutResult.as_str(), "completedWithoutResult");
         for state in ["created", "running", "pending", "deferred", "unknown"] {
             assert_eq!(
-                outcome_of(&evaluation(json!({"state": state, "result": null}))),
+                Outcome::of(&evaluation(json!({"state": state, "result": null}))),
                 None,
                 "{state}"
             );
         }
         assert_eq!(
-            outcome_of(&evaluation(json!({"state": "cancelled"}))),
+            Outcome::of(&evaluation(json!({"state": "cancelled"}))),
             Some(Outcome::Cancelled)
         );
         assert_eq!(
-            outcome_of(&evaluation(
+            Outcome::of(&evaluation(
                 json!({"state": "running", "isCancelled": true})
             )),
             Some(Outcome::Cancelled)
         );
         assert_eq!(
-            outcome_of(&evaluation(json!({"state": "waitingForInput"}))),
+            Outcome::of(&evaluation(json!({"state": "waitingForInput"}))),
             Some(Outcome::WaitingForInput)
         );
         // Unknown future states: finished only with a real result type.
         assert_eq!(
-            outcome_of(&evaluation(
+            Outcome::of(&evaluation(
                 json!({"state": "paused", "result": {"type": "unknown"}})
             )),
             None
         );
         assert_eq!(
-            outcome_of(&evaluation(
+            Outcome::of(&evaluation(
                 json!({"state": "archived", "result": {"type": "success"}})
             )),
             Some(Outcome::Success)

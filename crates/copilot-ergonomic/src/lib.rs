@@ -24,15 +24,15 @@ mod sessions;
 mod throttle;
 mod workspaces;
 
-pub use answer::{Answer, real_time};
+pub use answer::Answer;
 pub use ask_many::{AskMany, Asked, DEFAULT_ASK_CONCURRENCY, OnCapacity, Progress};
-pub use auth::{AccessToken, BoxError, GRAPH_SCOPE, TokenFuture, TokenProvider};
+pub use auth::{AccessToken, BoxError, GRAPH_SCOPE, InvalidToken, TokenFuture, TokenProvider};
 pub use client::{Copilot, CopilotBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_CONCURRENT_REQUESTS};
 /// The generated low-level crate, so the type [`Copilot::api`] returns can be named.
 pub use copilot_api;
 pub use copilot_api::types;
 pub use error::{ApiError, Error};
-pub use evaluations::{EvaluationClient, Outcome, WaitOptions, outcome_of};
+pub use evaluations::{EvaluationClient, Outcome, WaitOptions};
 pub use paging::{List, ListOptions, Listed, Page};
 pub use prompts::PromptClient;
 pub use reference::EvaluationRef;

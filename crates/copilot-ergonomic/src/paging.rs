@@ -16,10 +16,9 @@ use crate::client::Copilot;
 use crate::error::Error;
 use crate::ids::checked;
 
-/// Which collection a [`List`] reads (internal; not nameable outside the crate).
+/// Which collection a [`List`] reads.
 #[derive(Debug, Clone)]
-#[doc(hidden)]
-pub enum Scope {
+pub(crate) enum Scope {
     Workspaces,
     Plugins {
         ws: String,
@@ -69,13 +68,16 @@ pub struct Page<T> {
 }
 
 /// An item type of a collection: `Workspace`, `Plugin`, `Session`, `Prompt`, `Evaluation`.
+///
+/// Sealed: only this crate implements it, through a crate-private supertrait.
+#[allow(private_bounds, reason = "the crate-private supertrait seals the trait")]
 pub trait Listed: sealed::Fetch + Send + 'static {}
 
 mod sealed {
     use super::*;
 
     /// How the pages of a collection are fetched (not implementable outside this crate).
-    pub trait Fetch: Sized {
+    pub(crate) trait Fetch: Sized {
         type Collection: DeserializeOwned + Send;
         /// The list operation's operationId (`listSessions`), from the catalogue.
         fn operation() -> &'static str;

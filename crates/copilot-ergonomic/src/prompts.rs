@@ -98,7 +98,7 @@ impl PromptClient {
     /// Starts an evaluation and waits for its answer. If the create's outcome is unknown (the
     /// connection dropped after the request left), the prompt's evaluations are read first, so
     /// at most one evaluation is started.
-    pub async fn ask(&self) -> Result<Answer, Error> {
+    pub async fn evaluate(&self) -> Result<Answer, Error> {
         let (answer, ids) = RequestIds::capture(crate::ask::evaluate(self)).await;
         answer.map(|mut a| {
             a.request_ids = ids;

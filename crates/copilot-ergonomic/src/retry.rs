@@ -83,7 +83,9 @@ impl RetryPolicy {
         )
     }
 
-    /// The wait before retry number `retry` (1-based) after `status`, or `None` to stop.
+    /// The wait before retry number `retry` (1-based) after `status`, or `None` to stop: 429,
+    /// 503 and 504 ([`retried_status`]), except a POST's 504 and a POST's 503 without
+    /// `Retry-After`, which the service may have processed.
     pub(crate) fn delay_after_status(
         &self,
         method: &Method,
@@ -94,10 +96,10 @@ impl RetryPolicy {
         jitter: f64,
     ) -> Option<Duration> {
         let retryable = match status.as_u16() {
-            429 => true,
+            // A create the service may have processed is not sent twice (README, "Retries").
             503 => *method != Method::POST || retry_after.is_some(),
             504 => *method != Method::POST,
-            _ => false,
+            other => retried_status(other),
         };
         if !retryable {
             return None;
@@ -145,6 +147,14 @@ impl RetryPolicy {
 }
 
 /// Parses `Retry-After`: `2`, `2.128` or `Wed, 21 Oct 2015 07:28:00 GMT`.
+/// The statuses the policy retries (for a GET; a create only when the service cannot have
+/// stored it), and that [`crate::Error::is_retryable`] calls retryable: throttling (429) and a
+/// gateway or service that is briefly unavailable (503, 504), as Graph's own SDKs do. Other
+/// 5xx, 408 included, are not: Graph documents no retry for them.
+pub(crate) fn retried_status(status: u16) -> bool {
+    matches!(status, 429 | 503 | 504)
+}
+
 pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
     if let Ok(seconds) = value.parse::<f64>() {
@@ -160,6 +170,33 @@ pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn is_retryable_says_what_the_policy_retries() {
+        let policy = RetryPolicy::default();
+        for status in 400..600u16 {
+            let code = StatusCode::from_u16(status).expect("a valid status");
+            let retried = policy
+                .delay_after_status(&Method::GET, code, None, 1, Duration::ZERO, 0.5)
+                .is_some();
+            let error = crate::Error::Api(Box::new(crate::ApiError {
+                status,
+                code: None,
+                message: String::new(),
+                target: None,
+                request_id: None,
+                client_request_id: None,
+                date: None,
+                retry_after: None,
+                claims: None,
+            }));
+            assert_eq!(
+                error.is_retryable(),
+                retried,
+                "{status}: is_retryable() and the retry policy disagree"
+            );
+        }
+    }
 
     #[test]
     fn retry_after_in_every_documented_form() {

@@ -36,7 +36,7 @@ async fn every_scripted_outcome_is_told_apart() {
         ("t", "timedOut", Outcome::TimedOut),
         ("c", "capacityExceeded", Outcome::CapacityExceeded),
         ("n", "needAdditionalClaims", Outcome::NeedAdditionalClaims),
-        ("u", "somethingNew", Outcome::Unknown("somethingNew".into())),
+        ("u", "somethingNew", Outcome::Other("somethingNew".into())),
     ];
     let mut config = FakeConfig::new().phases(Duration::ZERO, Duration::from_millis(10));
     for (prompt, outcome, _) in &cases {

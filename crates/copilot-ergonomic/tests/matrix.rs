@@ -288,8 +288,8 @@ async fn response_shapes() {
     completed["state"] = json!("completed");
     let unknown_result = evaluation_from(completed).await.unwrap();
     assert_eq!(
-        copilot_ergonomic::outcome_of(&unknown_result),
-        Some(copilot_ergonomic::Outcome::Unknown("quotaExhausted".into()))
+        copilot_ergonomic::Outcome::of(&unknown_result),
+        Some(copilot_ergonomic::Outcome::Other("quotaExhausted".into()))
     );
     let extra = evaluation_from(with("brandNewField", json!({"nested": [1, 2]})))
         .await

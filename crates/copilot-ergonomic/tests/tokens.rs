@@ -234,3 +234,39 @@ async fn the_fakes_claims_challenge_reaches_the_provider_and_is_cured_by_one_res
     );
     assert_eq!(server.requests().len(), 2);
 }
+
+#[tokio::test]
+async fn a_token_no_header_can_carry_is_a_nameable_error_that_never_shows_the_token() {
+    let secret = "eyJ0eXAiOi.secret-part";
+    let Err(err) = Copilot::builder()
+        .bearer_token(format!("{secret}\n"))
+        .build()
+    else {
+        panic!("a token ending in a newline must not build a client");
+    };
+    let invalid = err
+        .invalid_token()
+        .unwrap_or_else(|| panic!("expected an InvalidToken inside Error::Auth, got {err:?}"));
+    assert_eq!(invalid.position, secret.len(), "the newline's offset");
+    for shown in [err.to_string(), format!("{err:?}")] {
+        assert!(!shown.contains("secret-part"), "the token leaked: {shown}");
+    }
+    assert!(err.to_string().contains("Authorization header"), "{err}");
+
+    // From a provider: the request fails before anything is sent.
+    let (server, _) = fake(FakeConfig::new()).await;
+    let copilot = fast(
+        Copilot::builder()
+            .base_url(server.base_url())
+            .token_fn(|| async { Ok("tok\u{7f}en".to_string()) }),
+    )
+    .build()
+    .unwrap();
+    let err = sessions_error(&copilot).await;
+    assert_eq!(
+        err.invalid_token().map(|i| i.position),
+        Some(3),
+        "expected InvalidToken at byte 3, got {err:?}"
+    );
+    assert!(server.requests().is_empty(), "nothing may be sent");
+}
