@@ -1,8 +1,8 @@
 //! Ask Security Copilot a question and print the answer.
 //!
 //! ```sh
-//! cargo run -p copilot-ergonomic --example ask -- "who am I"
-//! COPILOT_TOKEN=eyJ… cargo run -p copilot-ergonomic --example ask -- "who am I"   # real Graph
+//! cargo run -p msgraph-security-copilot --example ask -- "who am I"
+//! COPILOT_TOKEN=eyJ… cargo run -p msgraph-security-copilot --example ask -- "who am I"   # real Graph
 //! ```
 //! Without `COPILOT_TOKEN` it asks an embedded copilot-fake. `COPILOT_BASE_URL` and
 //! `COPILOT_WORKSPACE` override the Graph beta URL and the `default` workspace.

@@ -1,8 +1,8 @@
 //! Ask the same question about many incidents at once and print the results as they finish.
 //!
 //! ```sh
-//! cargo run -p copilot-ergonomic --example ask_many -- 50      # 50 incidents, embedded fake
-//! COPILOT_TOKEN=eyJ… cargo run -p copilot-ergonomic --example ask_many -- 5   # real Graph
+//! cargo run -p msgraph-security-copilot --example ask_many -- 50      # 50 incidents, embedded fake
+//! COPILOT_TOKEN=eyJ… cargo run -p msgraph-security-copilot --example ask_many -- 5   # real Graph
 //! ```
 //! Each question gets its own session; at most 16 run at once; a throttled response holds the
 //! whole client, and running out of capacity stops the run (the rest is reported, not dropped).

@@ -2,7 +2,7 @@
 //!
 //! ```sh
 //! az login
-//! cargo run -p copilot-ergonomic --features azure-identity --example azure_credential -- "who am I"
+//! cargo run -p msgraph-security-copilot --features azure-identity --example azure_credential -- "who am I"
 //! ```
 //! The signed-in account needs SecurityCopilotWorkspaces.ReadWrite.All and a Security Copilot role.
 

@@ -1,7 +1,7 @@
 //! What errors look like, and how to branch on them.
 //!
 //! ```sh
-//! cargo run -p copilot-ergonomic --example error_handling
+//! cargo run -p msgraph-security-copilot --example error_handling
 //! ```
 
 #[path = "common/mod.rs"]

@@ -1,7 +1,7 @@
 //! List the sessions of a workspace, newest first.
 //!
 //! ```sh
-//! cargo run -p copilot-ergonomic --example list_sessions
+//! cargo run -p msgraph-security-copilot --example list_sessions
 //! ```
 
 #[path = "common/mod.rs"]

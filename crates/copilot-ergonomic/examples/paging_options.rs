@@ -1,7 +1,7 @@
 //! Page through sessions with OData options, and filter plugins.
 //!
 //! ```sh
-//! cargo run -p copilot-ergonomic --example paging_options
+//! cargo run -p msgraph-security-copilot --example paging_options
 //! ```
 
 #[path = "common/mod.rs"]

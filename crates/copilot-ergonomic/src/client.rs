@@ -250,8 +250,8 @@ impl CopilotBuilder {
             )),
         };
         let agent = match &self.user_agent {
-            Some(product) => format!("copilot-ergonomic/{} {product}", env!("CARGO_PKG_VERSION")),
-            None => format!("copilot-ergonomic/{}", env!("CARGO_PKG_VERSION")),
+            Some(product) => format!(concat!(env!("CARGO_PKG_NAME"), "/{} {}"), env!("CARGO_PKG_VERSION"), product),
+            None => concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_string(),
         };
         let user_agent = HeaderValue::from_str(&agent)
             .map_err(|_| Error::Config(format!("invalid user agent {agent:?}")))?;

@@ -1,7 +1,7 @@
 //! `copilot-fake` binary: serves the fake Security Copilot API until killed.
 //!
 //! ```text
-//! cargo run -p copilot-fake -- --listen 127.0.0.1:8080 [--token T]… [--page-size N]
+//! cargo run -p msgraph-security-copilot-fake -- --listen 127.0.0.1:8080 [--token T]… [--page-size N]
 //!     [--created-for-ms MS] [--running-for-ms MS] [--seed N] [--fault SPEC]…
 //!     [--random-fault PER_MILLE:KIND[:ARG]]… [--rate-limit N] [--capacity N] [--config FILE]
 //! ```
