@@ -20,6 +20,7 @@
 mod diff;
 mod reach;
 mod render;
+mod syntax;
 mod tree;
 
 #[cfg(test)]
@@ -169,7 +170,7 @@ fn list(read: &mut tree::Read<'_>, crate_name: &str) -> Result<String, String> {
         let _ = writeln!(out, "# {path}");
         let name = path.rsplit("::").next().unwrap_or(path);
         for entry in entries {
-            let note = render::cfg_note(&entry.cfg, &[]);
+            let note = syntax::cfg_note(&entry.cfg, &[]);
             let lines = match entry.named {
                 Named::Item(m, i) => match api.canonical.get(&(m, i)) {
                     Some(first) if first != path => vec![format!("pub use {first}{note}")],
@@ -197,7 +198,7 @@ fn list(read: &mut tree::Read<'_>, crate_name: &str) -> Result<String, String> {
 fn external_line(crate_name: &str, path: &str, source: &str, cfg: &[String]) -> String {
     let (parent, name) = path.rsplit_once("::").unwrap_or(("", path));
     let own = source.rsplit("::").next() == Some(name);
-    let note = render::cfg_note(cfg, &[]);
+    let note = syntax::cfg_note(cfg, &[]);
     match (parent == crate_name, own) {
         (true, true) => format!("pub use {source}{note}"),
         (true, false) => format!("pub use {source} as {name}{note}"),

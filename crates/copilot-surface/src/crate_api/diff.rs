@@ -317,9 +317,15 @@ pub fn changes(old: &str, new: &str) -> Vec<Change> {
     for path in paths {
         let before = old.sections.get(path).unwrap_or(&none);
         let after = new.sections.get(path).unwrap_or(&none);
+        // The same header, else the same kind and name (two cfg'd versions of one item keep
+        // their own blocks).
+        let find = |blocks: &'_ [Block], header: &str| {
+            let key = header_key(header);
+            let index = blocks.iter().position(|b| b.header == header);
+            index.or_else(|| blocks.iter().position(|b| header_key(&b.header) == key))
+        };
         for block in after {
-            let key = header_key(&block.header);
-            match before.iter().find(|b| header_key(&b.header) == key) {
+            match find(before, &block.header).map(|i| &before[i]) {
                 None => out.push(Change {
                     breaking: false,
                     text: format!("`{path}` added: `{}`", block.header),
@@ -333,8 +339,7 @@ pub fn changes(old: &str, new: &str) -> Vec<Change> {
             }
         }
         for block in before {
-            let key = header_key(&block.header);
-            if !after.iter().any(|b| header_key(&b.header) == key) {
+            if find(after, &block.header).is_none() {
                 out.push(Change {
                     breaking: true,
                     text: format!("`{path}` removed: `{}`", block.header),

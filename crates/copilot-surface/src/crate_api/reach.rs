@@ -41,7 +41,14 @@ pub(crate) fn public_paths(krate: &Crate, name: &str) -> Paths {
     paths
 }
 
-fn add(paths: &mut Paths, path: String, entry: Entry) {
+fn add(paths: &mut Paths, path: String, mut entry: Entry) {
+    let mut unique = Vec::with_capacity(entry.cfg.len());
+    for c in entry.cfg {
+        if !unique.contains(&c) {
+            unique.push(c);
+        }
+    }
+    entry.cfg = unique;
     let entries = paths.entry(path).or_default();
     if !entries.contains(&entry) {
         entries.push(entry);
@@ -148,14 +155,7 @@ fn reexport(
         }
         Target::External(source) => Named::External(source),
     };
-    let mut unique = Vec::new();
-    for c in cfg {
-        if !unique.contains(&c) {
-            unique.push(c);
-        }
-    }
-    let entry = Entry { named, cfg: unique };
-    add(paths, path.to_string(), entry);
+    add(paths, path.to_string(), Entry { named, cfg });
 }
 
 /// `pub use prefix::*`: every public name of the module `prefix` names, under `under`.

@@ -126,9 +126,9 @@ fn a_missing_module_file_is_named() {
         .into_iter()
         .collect();
     let err = list_public_api_of(&files, "demo").expect_err("a missing file must fail");
-    assert!(
-        err.contains("src/gone/mod.rs") && err.contains("mod gone;"),
-        "{err}"
+    assert_eq!(
+        err,
+        "src/gone.rs or src/gone/mod.rs: not found (for `mod gone;`)"
     );
 }
 
@@ -197,4 +197,22 @@ fn removals_and_header_changes_are_breaking() {
         "additive  `demo::added` added: `pub fn added()`",
     ];
     assert_eq!(got, expected, "old:\n{old}\nnew:\n{new}");
+}
+
+#[test]
+fn impls_in_cfg_modules_and_of_a_trait_for_other_crates_types() {
+    let lib = "pub trait Tr {}\nimpl Tr for String {}\nimpl Tr for Private {}\nstruct Private;\n\
+               #[cfg(feature = \"f\")]\nmod extra;\npub struct S;";
+    let extra = "impl crate::S { pub fn gated(&self) {} }\n\
+                 impl Clone for super::S { fn clone(&self) -> Self { crate::S } }";
+    let out = listing(&[("lib.rs", lib), ("extra.rs", extra)]);
+    let expected = r#"# demo::S
+pub struct S
+    impl Clone for S [cfg(feature = "f")]
+    pub fn gated(&self) [cfg(feature = "f")]
+# demo::Tr
+pub trait Tr
+    impl Tr for String
+"#;
+    assert_eq!(out, expected, "the listing:\n{out}");
 }

@@ -218,8 +218,15 @@ impl Crate {
                             }
                         };
                         let shown = format!("src/{}", path.display());
-                        let text =
-                            text.ok_or_else(|| format!("{shown}: not found (for `mod {name};`)"))?;
+                        let text = text.ok_or_else(|| {
+                            let flat = dir.join(format!("{name}.rs"));
+                            let tried = if path == flat {
+                                shown.clone()
+                            } else {
+                                format!("src/{} or {shown}", flat.display())
+                            };
+                            format!("{tried}: not found (for `mod {name};`)")
+                        })?;
                         let file = syn::parse_file(&text).map_err(|e| format!("{shown}: {e}"))?;
                         let here = path.parent().map(Path::to_path_buf).unwrap_or_default();
                         let sub = if path.file_name().is_some_and(|f| f == "mod.rs") {
