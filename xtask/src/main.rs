@@ -3,6 +3,7 @@
 //! Run bare `cargo xtask` for the list. Every task is plain Rust so that it runs the same on
 //! every machine with the project's stable toolchain.
 
+mod api_diff;
 mod artifacts;
 mod bench;
 mod cli;
@@ -52,6 +53,10 @@ tasks:
       and after storing, and latency spikes. Prints questions, answered, resumed, duplicates,
       faults by kind and RSS first/last/peak; exit 1 if anything was lost, asked twice, or
       memory grew by more than 10 % after the warm-up.
+  api-diff [--base REV]
+      What the working tree changes in copilot-ergonomic's public API against REV (default
+      HEAD): one `breaking  ...` or `additive  ...` line per change, or `no change to
+      copilot-ergonomic's public API`. Exit 0 either way; 2 if git or a source file fails.
   help
       Print this list.
 ";
@@ -69,6 +74,7 @@ fn main() -> ExitCode {
         "bench" => bench::run(rest),
         "stress" => stress::run(rest),
         "soak" => soak::run(rest),
+        "api-diff" => return api_diff::run(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())

@@ -1,178 +1,207 @@
-//! The public API of a hand-written crate, listed from its `src/` with `syn`: types, variants,
-//! fields, methods with their signatures, trait impls and re-exports, one section per file (the
-//! `api_surface__public_api` snapshot of `copilot-ergonomic`).
+//! The public API of a hand-written crate as a semver check sees it, listed from its `src/`
+//! with `syn` (the `api_surface__public_api` snapshot of `copilot-ergonomic`, and
+//! `cargo xtask api-diff`), and [`changes`] between two listings, each breaking or additive.
+//!
+//! The listing starts at `lib.rs` and follows `pub mod`s and `pub use` re-exports, so it holds
+//! only what users can name, under the path they name it by: one `# copilot_ergonomic::Answer`
+//! section per public path, sorted, after one `pub use ..` line per re-export of another crate.
+//! A `pub` item of a private module that no public path re-exports is not listed (a signature
+//! may still name one, as text). Each section is the item's header, with
+//! `#[non_exhaustive]`, `#[must_use]`, `#[doc(hidden)]`, `#[deprecated]`, `#[repr]`, its
+//! `cfg`s and `{ .. private fields }` (users cannot build it with a literal) or `[sealed]` (a
+//! trait whose supertrait users cannot name); then, indented, its pub fields or variants or
+//! trait items (`[default]` when a trait item has a default), every impl on it, derived or
+//! written, as `impl Clone for EvaluationRef` (trait names by their last segment), and its pub
+//! methods and constants from any impl block in any file.
+//!
+//! Not seen (a real semver check does): auto traits (`Send`, `Sync`), impl bounds, items and
+//! impls a macro generates (`paging.rs`'s `listed!`), and `#[macro_export]` macros.
 
+mod diff;
+mod reach;
+mod render;
+mod syntax;
+mod tree;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use quote::ToTokens;
-use syn::{ImplItem, Item, TraitItem, Visibility};
+use syn::{Item, ItemImpl, Type};
 
-/// Lists every public item of the `.rs` files directly in `src` (sorted by file name), as
-/// `# file.rs` sections.
-pub fn list_public_api(src: &Path) -> Result<String, String> {
-    let mut files: Vec<_> = std::fs::read_dir(src)
-        .map_err(|e| format!("{}: {e}", src.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
-        .collect();
-    files.sort();
-    let mut parsed = Vec::with_capacity(files.len());
-    for path in &files {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        parsed.push(syn::parse_file(&text).map_err(|e| format!("{}: {e}", path.display()))?);
+pub use diff::changes;
+use reach::Named;
+use tree::{Crate, Target, is_test};
+
+/// Lists the public API of the crate whose sources are in `src` (from `src/lib.rs`), with its
+/// paths rooted at `crate_name` (`copilot_ergonomic`).
+pub fn list_public_api(src: &Path, crate_name: &str) -> Result<String, String> {
+    list(&mut tree::disk(src), crate_name)
+}
+
+/// [`list_public_api`] over sources in memory, by path relative to `src/` (`lib.rs`,
+/// `paging.rs`, `a/mod.rs`): e.g. a tree read from `git show`.
+pub fn list_public_api_of(
+    files: &BTreeMap<PathBuf, String>,
+    crate_name: &str,
+) -> Result<String, String> {
+    let mut read = |path: &Path| Ok(files.get(path).cloned());
+    list(&mut read, crate_name)
+}
+
+/// Tokens as one compact line (`Option<&str>`, `fn f(x: u8) -> (u8, u8)`), without a trailing
+/// comma rustfmt may or may not have put in a list.
+pub(crate) fn tokens(t: impl ToTokens) -> String {
+    crate::client_surface::compact_tokens(t)
+        .replace(" (", "(")
+        .replace("->(", "-> (")
+        .replace(",)", ")")
+        .replace(",>", ">")
+}
+
+/// The crate and where users can name its items.
+pub(crate) struct Api<'a> {
+    pub(crate) krate: &'a Crate,
+    /// Each reachable item's shortest public path (the first in order among equals).
+    canonical: BTreeMap<(usize, usize), String>,
+}
+
+impl Api<'_> {
+    /// The name users know item `i` of module `m` by, if they can name it.
+    pub(crate) fn public_name(&self, m: usize, i: usize) -> Option<&str> {
+        let path = self.canonical.get(&(m, i))?;
+        path.rsplit("::").next()
     }
-    let types = public_types(&parsed);
-    let mut out = String::new();
-    for (path, file) in files.iter().zip(&parsed) {
-        let mut section = String::new();
-        for item in &file.items {
-            list_item(item, &types, &mut section);
-        }
-        if !section.is_empty() {
-            let name = path.file_name().unwrap_or_default().to_string_lossy();
-            let _ = writeln!(out, "# {name}");
-            out.push_str(&section);
+}
+
+/// The path segments of the type an impl is on (`List<T>` → `List`, `&Answer` → `Answer`).
+fn base_path(ty: &Type) -> Option<Vec<String>> {
+    match ty {
+        Type::Reference(r) => base_path(&r.elem),
+        Type::Paren(p) => base_path(&p.elem),
+        Type::Path(p) if p.qself.is_none() => Some(
+            p.path
+                .segments
+                .iter()
+                .map(|s| s.ident.to_string())
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+fn list(read: &mut tree::Read<'_>, crate_name: &str) -> Result<String, String> {
+    let krate = Crate::load(read)?;
+    let paths = reach::public_paths(&krate, crate_name);
+
+    let mut canonical: BTreeMap<(usize, usize), String> = BTreeMap::new();
+    for (path, entries) in &paths {
+        for entry in entries {
+            if let Named::Item(m, i) = entry.named {
+                let better = |old: &String| {
+                    (path.matches("::").count(), path) < (old.matches("::").count(), old)
+                };
+                if canonical.get(&(m, i)).is_none_or(better) {
+                    canonical.insert((m, i), path.clone());
+                }
+            }
         }
     }
-    Ok(out)
-}
-
-fn tokens(t: impl ToTokens) -> String {
-    crate::client_surface::compact_tokens(t).replace(" (", "(")
-}
-
-fn public(v: &Visibility) -> bool {
-    matches!(v, Visibility::Public(_))
-}
-
-fn cfg_note(attrs: &[syn::Attribute]) -> String {
-    attrs
-        .iter()
-        .filter(|a| a.path().is_ident("cfg"))
-        .map(|a| format!(" [{}]", tokens(&a.meta)))
-        .collect()
-}
-
-/// A variant's or struct's fields without their doc attributes.
-fn fields(f: &syn::Fields) -> String {
-    let each = |f: &syn::Field| match &f.ident {
-        Some(name) => format!("{name}: {}", tokens(&f.ty)),
-        None => tokens(&f.ty),
+    let api = Api {
+        krate: &krate,
+        canonical,
     };
-    match f {
-        syn::Fields::Named(n) => format!(
-            " {{ {} }}",
-            n.named.iter().map(each).collect::<Vec<_>>().join(", ")
-        ),
-        syn::Fields::Unnamed(u) => format!(
-            "({})",
-            u.unnamed.iter().map(each).collect::<Vec<_>>().join(", ")
-        ),
-        syn::Fields::Unit => String::new(),
-    }
-}
 
-/// The names of the public types, so impls on private helper types stay out of the listing.
-fn public_types(files: &[syn::File]) -> Vec<String> {
-    files
-        .iter()
-        .flat_map(|f| &f.items)
-        .filter_map(|item| match item {
-            Item::Struct(s) if public(&s.vis) => Some(s.ident.to_string()),
-            Item::Enum(e) if public(&e.vis) => Some(e.ident.to_string()),
-            _ => None,
-        })
-        .collect()
-}
-
-fn list_item(item: &Item, public_types: &[String], out: &mut String) {
-    match item {
-        Item::Use(u) if public(&u.vis) => {
-            writeln!(out, "pub use {}{}", tokens(&u.tree), cfg_note(&u.attrs))
-                .expect("writing to a String cannot fail")
-        }
-        Item::Const(c) if public(&c.vis) => {
-            writeln!(out, "pub const {}: {}", c.ident, tokens(&c.ty))
-                .expect("writing to a String cannot fail")
-        }
-        Item::Type(t) if public(&t.vis) => writeln!(
-            out,
-            "pub type {}{} = {}",
-            t.ident,
-            tokens(&t.generics),
-            tokens(&t.ty)
-        )
-        .expect("writing to a String cannot fail"),
-        Item::Fn(f) if public(&f.vis) => {
-            writeln!(out, "{}", tokens(&f.sig)).expect("writing to a String cannot fail")
-        }
-        Item::Struct(s) if public(&s.vis) => {
-            writeln!(out, "pub struct {}{}", s.ident, tokens(&s.generics))
-                .expect("writing to a String cannot fail");
-            for field in &s.fields {
-                if public(&field.vis) {
-                    let name = field
-                        .ident
-                        .as_ref()
-                        .map(ToString::to_string)
-                        .unwrap_or_default();
-                    writeln!(out, "    pub {name}: {}", tokens(&field.ty))
-                        .expect("writing to a String cannot fail");
-                }
+    // Impl blocks, wherever they are, go with the reachable type they are on; an impl of a
+    // reachable trait of the crate for another crate's type goes with the trait.
+    let mut impls: BTreeMap<(usize, usize), Vec<(usize, &ItemImpl)>> = BTreeMap::new();
+    for (m, module) in krate.modules.iter().enumerate() {
+        for item in &module.items {
+            let Item::Impl(imp) = item else { continue };
+            if is_test(&imp.attrs) {
+                continue;
             }
-        }
-        Item::Enum(e) if public(&e.vis) => {
-            writeln!(out, "pub enum {}{}", e.ident, tokens(&e.generics))
-                .expect("writing to a String cannot fail");
-            for v in &e.variants {
-                writeln!(out, "    {}{}", v.ident, fields(&v.fields))
-                    .expect("writing to a String cannot fail");
-            }
-        }
-        Item::Trait(t) if public(&t.vis) => {
-            let supertraits = if t.supertraits.is_empty() {
-                String::new()
-            } else {
-                format!(": {}", tokens(&t.supertraits))
-            };
-            writeln!(out, "pub trait {}{supertraits}", t.ident)
-                .expect("writing to a String cannot fail");
-            for member in &t.items {
-                if let TraitItem::Fn(f) = member {
-                    writeln!(out, "    {}", tokens(&f.sig))
-                        .expect("writing to a String cannot fail");
-                }
-            }
-        }
-        Item::Impl(imp) => {
-            let on = tokens(&imp.self_ty);
-            let base = on.split('<').next().unwrap_or_default().to_string();
-            if !public_types.contains(&base) {
-                return;
-            }
-            match &imp.trait_ {
-                Some((_, path, _)) => writeln!(
-                    out,
-                    "impl {} for {on}{}",
-                    tokens(path),
-                    cfg_note(&imp.attrs)
-                )
-                .expect("writing to a String cannot fail"),
-                None => {
-                    for member in &imp.items {
-                        if let ImplItem::Fn(f) = member
-                            && public(&f.vis)
-                        {
-                            let sig = tokens(&f.sig);
-                            let sig = sig.strip_prefix("fn ").unwrap_or(&sig);
-                            writeln!(out, "{on}::{sig}{}", cfg_note(&f.attrs))
-                                .expect("writing to a String cannot fail");
-                        }
+            let on: Vec<Target> = base_path(&imp.self_ty)
+                .map(|p| krate.resolve(m, &p))
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|t| matches!(t, Target::Item(..)))
+                .collect();
+            let targets = if on.is_empty() {
+                match &imp.trait_ {
+                    Some((_, path, _)) => {
+                        let idents: Vec<String> =
+                            path.segments.iter().map(|s| s.ident.to_string()).collect();
+                        krate.resolve(m, &idents)
                     }
+                    None => Vec::new(),
+                }
+            } else {
+                on
+            };
+            for target in targets {
+                if let Target::Item(tm, ti) = target
+                    && api.canonical.contains_key(&(tm, ti))
+                {
+                    impls.entry((tm, ti)).or_default().push((m, imp));
                 }
             }
         }
-        _ => {}
+    }
+
+    let mut top = Vec::new();
+    let mut out = String::new();
+    for (path, entries) in &paths {
+        let external = |e: &reach::Entry| match &e.named {
+            Named::External(source) => Some(external_line(crate_name, path, source, &e.cfg)),
+            _ => None,
+        };
+        if entries
+            .iter()
+            .all(|e| matches!(e.named, Named::External(_)))
+        {
+            top.extend(entries.iter().filter_map(external));
+            continue;
+        }
+        let _ = writeln!(out, "# {path}");
+        let name = path.rsplit("::").next().unwrap_or(path);
+        for entry in entries {
+            let note = syntax::cfg_note(&entry.cfg, &[]);
+            let lines = match entry.named {
+                Named::Item(m, i) => match api.canonical.get(&(m, i)) {
+                    Some(first) if first != path => vec![format!("pub use {first}{note}")],
+                    _ => {
+                        let item = &krate.modules[m].items[i];
+                        let on = impls.get(&(m, i)).map(Vec::as_slice).unwrap_or_default();
+                        render::item_lines(&api, (m, item), name, &entry.cfg, on)
+                    }
+                },
+                Named::Module(_) => vec![format!("pub mod {name}{note}")],
+                Named::External(_) => external(entry).into_iter().collect(),
+            };
+            for line in lines {
+                let _ = writeln!(out, "{line}");
+            }
+        }
+    }
+    top.sort();
+    let mut listing: String = top.iter().map(|l| format!("{l}\n")).collect();
+    listing.push_str(&out);
+    Ok(listing)
+}
+
+/// `pub use copilot_api::types` (at the root under its own name), else with `as` and the path.
+fn external_line(crate_name: &str, path: &str, source: &str, cfg: &[String]) -> String {
+    let (parent, name) = path.rsplit_once("::").unwrap_or(("", path));
+    let own = source.rsplit("::").next() == Some(name);
+    let note = syntax::cfg_note(cfg, &[]);
+    match (parent == crate_name, own) {
+        (true, true) => format!("pub use {source}{note}"),
+        (true, false) => format!("pub use {source} as {name}{note}"),
+        (false, _) => format!("pub use {source} as {path}{note}"),
     }
 }
