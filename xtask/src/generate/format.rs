@@ -1,7 +1,9 @@
-//! Formatting of both generated files: `///` doc lines, the header, stable `rustfmt`.
-
-use std::io::Write as _;
-use std::process::{Command, Stdio};
+//! Formatting of both generated files: `///` doc lines, the header, and prettyplease's layout.
+//!
+//! No external formatter runs: the layout is prettyplease's, pinned in Cargo.lock, so the output
+//! is a pure function of the spec and the lockfile (whichever `rustfmt` a machine has installed).
+//! `cargo fmt` skips both files (`#[rustfmt::skip]` on their `mod` lines in `copilot-api`'s
+//! `lib.rs`), because rustfmt's layout differs from prettyplease's.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -58,34 +60,64 @@ pub(super) fn header(spec_path: &str) -> String {
     )
 }
 
-/// Formats with the stable toolchain's rustfmt (edition 2024), reading stdin, writing stdout.
-pub(super) fn rustfmt(source: &str) -> Result<String, String> {
-    let rustfmt = std::env::var("RUSTFMT").unwrap_or_else(|_| "rustfmt".to_string());
-    let mut child = Command::new(&rustfmt)
-        .args(["--edition", "2024", "--emit", "stdout"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| {
-            format!("cannot run `{rustfmt}` (install it with `rustup component add rustfmt`): {e}")
-        })?;
-    let mut stdin = child.stdin.take().ok_or("rustfmt: no stdin")?;
-    let input = source.to_string();
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let output = child
-        .wait_with_output()
-        .map_err(|e| format!("rustfmt: {e}"))?;
-    writer
-        .join()
-        .map_err(|_| "rustfmt: writer thread panicked".to_string())?
-        .map_err(|e| format!("rustfmt: {e}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "rustfmt failed on the generated code: {}",
-            String::from_utf8_lossy(&output.stderr)
-        ));
+/// Lays out a file with prettyplease, then [`separate_items`].
+pub(super) fn unparse(file: &syn::File) -> Result<String, String> {
+    let printed = prettyplease::unparse(file);
+    let separated = separate_items(&printed);
+    // Only whitespace between tokens may differ; a blank line inside a literal would not.
+    let tokens = |text: &str| {
+        syn::parse_file(text).map(|f| quote::ToTokens::to_token_stream(&f).to_string())
+    };
+    match (tokens(&printed), tokens(&separated)) {
+        (Ok(a), Ok(b)) if a == b => Ok(separated),
+        _ => Err("separating the items changed the code (a bug of format::separate_items)".into()),
     }
-    let text = String::from_utf8(output.stdout).map_err(|e| format!("rustfmt: {e}"))?;
-    Ok(text.replace("\r\n", "\n"))
+}
+
+/// Lays out Rust source text: parses it with syn and prints it with [`unparse`]. `//!` and `///`
+/// comments survive (as doc attributes); plain `//` comments do not.
+pub(super) fn unparse_source(source: &str) -> Result<String, String> {
+    let file =
+        syn::parse_file(source).map_err(|e| format!("the generated code does not parse: {e}"))?;
+    unparse(&file)
+}
+
+/// A blank line between an item that ends and the next item at the same depth, as rustfmt keeps
+/// them when the source has them (prettyplease prints none): `}`, `};` or `];` followed by a
+/// doc comment, an attribute or an item keyword; a `use` line only before something other than
+/// another `use` or an attribute; the `//!` docs before the first item.
+fn separate_items(text: &str) -> String {
+    const STARTS: [&str; 12] = [
+        "///",
+        "#[",
+        "pub ",
+        "pub(",
+        "impl",
+        "fn ",
+        "async fn ",
+        "const ",
+        "struct ",
+        "enum ",
+        "mod ",
+        "use ",
+    ];
+    let indent = |line: &str| line.len() - line.trim_start().len();
+    let is_use = |t: &str| t.starts_with("use ") || t.starts_with("pub use ");
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut prev: Option<&str> = None;
+    for line in text.lines() {
+        if let Some(p) = prev {
+            let (pt, t) = (p.trim(), line.trim());
+            let ends = matches!(pt, "}" | "};" | "];")
+                || (pt.starts_with("//!") && !t.starts_with("//!"))
+                || (is_use(pt) && pt.ends_with(';') && !is_use(t) && !t.starts_with("#["));
+            if ends && indent(p) == indent(line) && STARTS.iter().any(|s| t.starts_with(s)) {
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+        prev = Some(line);
+    }
+    out
 }

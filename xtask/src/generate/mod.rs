@@ -3,8 +3,9 @@
 //!
 //! One job per file: [`progenitor`] runs progenitor with every setting in one place,
 //! [`open_enums`] emits the spec's string enums as open enums, [`mod@format`] lays out both files
-//! (doc lines, header, stable `rustfmt`, so the output is deterministic and `cargo fmt` clean),
-//! [`catalogue`] builds the catalogue from the spec and the fresh surface, and [`diff`] prints
+//! (doc lines, header, prettyplease's layout; no `rustfmt` runs, so the output depends on the spec
+//! and Cargo.lock only, and `cargo fmt` skips both files through `#[rustfmt::skip]` on their
+//! `mod` lines in `crates/copilot-api/src/lib.rs`), [`catalogue`] builds the catalogue from the spec and the fresh surface, and [`diff`] prints
 //! what changed. This file writes or checks the outputs.
 
 mod catalogue;
@@ -127,7 +128,7 @@ pub fn render_spec(spec: &OpenAPI, shown: &str) -> Result<Rendered, String> {
     let catalogue = format!(
         "{}{}",
         format::header(shown),
-        format::rustfmt(&source).map_err(|e| format!("{CATALOGUE_PATH}: {e}"))?
+        format::unparse_source(&source).map_err(|e| format!("{CATALOGUE_PATH}: {e}"))?
     );
     Ok(Rendered {
         generated,
@@ -136,13 +137,14 @@ pub fn render_spec(spec: &OpenAPI, shown: &str) -> Result<Rendered, String> {
     })
 }
 
-/// `generated.rs`: progenitor's code, doc lines, formatted, open enums inserted, header.
+/// `generated.rs`: progenitor's code, doc lines, laid out by prettyplease, open enums inserted,
+/// header.
 fn render_client(spec: &OpenAPI, shown: &str) -> Result<String, String> {
     let enums = open_enums::string_enums(spec, shown)?;
     let tokens = progenitor::generate_guarded(spec, &enums, shown)?;
     let file: syn::File = syn::parse2(format::line_docs(tokens))
         .map_err(|e| format!("{shown}: progenitor produced code that does not parse: {e}"))?;
-    let formatted = format::rustfmt(&prettyplease::unparse(&file))?;
+    let formatted = format::unparse(&file)?;
     let with_enums = open_enums::insert_open_enums(&formatted, &enums)?;
     Ok(format!("{}{with_enums}", format::header(shown)))
 }
