@@ -1,5 +1,6 @@
 //! `cargo xtask generate --check` as a process: the checked-in files come out of the spec and
-//! Cargo.lock alone (no `rustfmt` runs, whatever is installed).
+//! Cargo.lock alone (no `rustfmt` runs, whatever is installed), and the surface summary is printed
+//! in `--check` mode too, against `--since REV`.
 
 mod common;
 
@@ -75,4 +76,34 @@ fn the_checked_in_files_come_out_without_rustfmt() {
             run.stdout
         );
     }
+    // The summary comes in --check mode too (against HEAD, or the file itself without git).
+    assert!(
+        run.stdout
+            .lines()
+            .any(|l| l.starts_with("surface: no change since")
+                || l.starts_with("surface changes since")),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn since_needs_a_revision_git_knows() {
+    let run = common::xtask(
+        workspace(),
+        ["generate", "--check", "--since", "no-such-rev-1f0c"],
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("--since no-such-rev-1f0c"),
+        "{}",
+        run.stderr
+    );
+    let run = common::xtask(workspace(), ["generate", "--check", "--since"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("--since needs a git revision"),
+        "{}",
+        run.stderr
+    );
 }
