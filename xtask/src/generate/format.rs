@@ -60,17 +60,18 @@ pub(super) fn header(spec_path: &str) -> String {
     )
 }
 
-/// Lays out a file with prettyplease, then [`separate_items`].
-pub(super) fn unparse(file: &syn::File) -> Result<String, String> {
+/// Lays out a file with prettyplease, then [`separate_items`]. Should a blank line have landed
+/// inside a multi-line literal (the tokens differ), prettyplease's own text is kept instead:
+/// valid and deterministic, only denser.
+pub(super) fn unparse(file: &syn::File) -> String {
     let printed = prettyplease::unparse(file);
     let separated = separate_items(&printed);
-    // Only whitespace between tokens may differ; a blank line inside a literal would not.
     let tokens = |text: &str| {
         syn::parse_file(text).map(|f| quote::ToTokens::to_token_stream(&f).to_string())
     };
     match (tokens(&printed), tokens(&separated)) {
-        (Ok(a), Ok(b)) if a == b => Ok(separated),
-        _ => Err("separating the items changed the code (a bug of format::separate_items)".into()),
+        (Ok(a), Ok(b)) if a == b => separated,
+        _ => printed,
     }
 }
 
@@ -79,13 +80,14 @@ pub(super) fn unparse(file: &syn::File) -> Result<String, String> {
 pub(super) fn unparse_source(source: &str) -> Result<String, String> {
     let file =
         syn::parse_file(source).map_err(|e| format!("the generated code does not parse: {e}"))?;
-    unparse(&file)
+    Ok(unparse(&file))
 }
 
 /// A blank line between an item that ends and the next item at the same depth, as rustfmt keeps
-/// them when the source has them (prettyplease prints none): `}`, `};` or `];` followed by a
-/// doc comment, an attribute or an item keyword; a `use` line only before something other than
-/// another `use` or an attribute; the `//!` docs before the first item.
+/// them when the source has them (prettyplease prints none): `}`, `};`, `];` or a one-line item
+/// (`pub struct Unit;`, `impl Error for E {}`) followed by a doc comment, an attribute or an item keyword; a `use` line
+/// only before something other than another `use` or an attribute; the `//!` docs before the
+/// first item.
 fn separate_items(text: &str) -> String {
     const STARTS: [&str; 12] = [
         "///",
@@ -108,7 +110,11 @@ fn separate_items(text: &str) -> String {
     for line in text.lines() {
         if let Some(p) = prev {
             let (pt, t) = (p.trim(), line.trim());
+            let one_line_item = (pt.ends_with(';') || pt.ends_with(" {}"))
+                && !is_use(pt)
+                && STARTS[2..].iter().any(|s| pt.starts_with(s));
             let ends = matches!(pt, "}" | "};" | "];")
+                || one_line_item
                 || (pt.starts_with("//!") && !t.starts_with("//!"))
                 || (is_use(pt) && pt.ends_with(';') && !is_use(t) && !t.starts_with("#["));
             if ends && indent(p) == indent(line) && STARTS.iter().any(|s| t.starts_with(s)) {
@@ -120,4 +126,30 @@ fn separate_items(text: &str) -> String {
         prev = Some(line);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unparse_source;
+
+    #[test]
+    fn items_are_separated_by_one_blank_line() {
+        let source = "//! Docs.\nuse a::b;\nuse c::d;\n/// One.\npub struct One;\n\
+                      impl One {\n/// f.\npub fn f(&self) { if true { } let _x = 1; }\n\
+                      /// g.\npub fn g(&self) {}\n}\nimpl T for One {}\nconst N: u8 = 1;\n";
+        let expected = "//! Docs.\n\nuse a::b;\nuse c::d;\n\n/// One.\npub struct One;\n\n\
+                        impl One {\n    /// f.\n    pub fn f(&self) {\n        if true {}\n        \
+                        let _x = 1;\n    }\n\n    /// g.\n    pub fn g(&self) {}\n}\n\n\
+                        impl T for One {}\n\nconst N: u8 = 1;\n";
+        assert_eq!(unparse_source(source).unwrap(), expected);
+    }
+
+    /// A literal whose lines look like an item's end and a doc comment keeps its text: the
+    /// separated layout would change the tokens, so prettyplease's plain text is used.
+    #[test]
+    fn a_literal_that_looks_like_items_is_left_alone() {
+        let source = "const S: &str = \"a\n}\n/// x\";\nstruct T;\n";
+        let out = unparse_source(source).unwrap();
+        assert_eq!(out, "const S: &str = \"a\n}\n/// x\";\nstruct T;\n");
+    }
 }

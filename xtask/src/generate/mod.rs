@@ -174,7 +174,7 @@ fn render_client(spec: &OpenAPI, shown: &str) -> Result<String, String> {
     let tokens = progenitor::generate_guarded(spec, &enums, shown)?;
     let file: syn::File = syn::parse2(format::line_docs(tokens))
         .map_err(|e| format!("{shown}: progenitor produced code that does not parse: {e}"))?;
-    let formatted = format::unparse(&file)?;
+    let formatted = format::unparse(&file);
     let with_enums = open_enums::insert_open_enums(&formatted, &enums)?;
     Ok(format!("{}{with_enums}", format::header(shown)))
 }
