@@ -23,10 +23,13 @@ const USAGE: &str = "\
 usage: cargo xtask <task> [options]
 
 tasks:
-  generate [--check] [-v|--verbose]
-      Regenerate crates/copilot-api/src/generated.rs from openapi/copilot.yaml.
-      --check   regenerate in memory and fail with a diff if the checked-in file differs
-      -v        print the whole diff (default: the first 200 lines)
+  generate [--check] [--since REV] [-v|--verbose]
+      Regenerate crates/copilot-api/src/generated.rs and catalogue.rs from openapi/copilot.yaml
+      (laid out by prettyplease; no rustfmt runs), then print the breaking/additive summary of
+      the generated surface since REV.
+      --check       regenerate in memory and fail with a diff if a checked-in file differs
+      --since REV   the git revision the summary compares with (default HEAD; e.g. origin/main)
+      -v            print the whole diff (default: the first 200 lines)
   docs-check <DOCS_DIR> [--format text|json] [--spec PATH]
       Compare Microsoft Graph docs pages (api-reference/beta/{api,resources}) of the Security
       Copilot namespace with the spec and list what the spec must change.

@@ -219,16 +219,19 @@ impl Client {
     pub async fn list_workspaces_with<'a>(
         &'a self,
         query: ListQuery<'a>,
-    ) -> Result<ResponseValue<types::WorkspaceCollectionResponse>, Error<types::ODataError>> {
+    ) -> Result<
+        ResponseValue<types::WorkspaceCollectionResponse>,
+        Error<types::ODataError>,
+    > {
         self.list_workspaces(
-            query.count,
-            query.filter,
-            query.orderby,
-            query.select,
-            query.skip,
-            query.top,
-        )
-        .await
+                query.count,
+                query.filter,
+                query.orderby,
+                query.select,
+                query.skip,
+                query.top,
+            )
+            .await
     }
 
     /// [`Client::list_plugins`] with its query options by name (the order lives here only).
@@ -236,17 +239,20 @@ impl Client {
         &'a self,
         workspace_id: &'a str,
         query: ListQuery<'a>,
-    ) -> Result<ResponseValue<types::PluginCollectionResponse>, Error<types::ODataError>> {
+    ) -> Result<
+        ResponseValue<types::PluginCollectionResponse>,
+        Error<types::ODataError>,
+    > {
         self.list_plugins(
-            workspace_id,
-            query.count,
-            query.filter,
-            query.orderby,
-            query.select,
-            query.skip,
-            query.top,
-        )
-        .await
+                workspace_id,
+                query.count,
+                query.filter,
+                query.orderby,
+                query.select,
+                query.skip,
+                query.top,
+            )
+            .await
     }
 
     /// [`Client::list_sessions`] with its query options by name (the order lives here only).
@@ -254,17 +260,20 @@ impl Client {
         &'a self,
         workspace_id: &'a str,
         query: ListQuery<'a>,
-    ) -> Result<ResponseValue<types::SessionCollectionResponse>, Error<types::ODataError>> {
+    ) -> Result<
+        ResponseValue<types::SessionCollectionResponse>,
+        Error<types::ODataError>,
+    > {
         self.list_sessions(
-            workspace_id,
-            query.count,
-            query.filter,
-            query.orderby,
-            query.select,
-            query.skip,
-            query.top,
-        )
-        .await
+                workspace_id,
+                query.count,
+                query.filter,
+                query.orderby,
+                query.select,
+                query.skip,
+                query.top,
+            )
+            .await
     }
 
     /// [`Client::list_prompts`] with its query options by name (the order lives here only).
@@ -273,18 +282,21 @@ impl Client {
         workspace_id: &'a str,
         session_id: &'a str,
         query: ListQuery<'a>,
-    ) -> Result<ResponseValue<types::PromptCollectionResponse>, Error<types::ODataError>> {
+    ) -> Result<
+        ResponseValue<types::PromptCollectionResponse>,
+        Error<types::ODataError>,
+    > {
         self.list_prompts(
-            workspace_id,
-            session_id,
-            query.count,
-            query.filter,
-            query.orderby,
-            query.select,
-            query.skip,
-            query.top,
-        )
-        .await
+                workspace_id,
+                session_id,
+                query.count,
+                query.filter,
+                query.orderby,
+                query.select,
+                query.skip,
+                query.top,
+            )
+            .await
     }
 
     /// [`Client::list_evaluations`] with its query options by name (the order lives here only).
@@ -294,19 +306,22 @@ impl Client {
         session_id: &'a str,
         prompt_id: &'a str,
         query: ListQuery<'a>,
-    ) -> Result<ResponseValue<types::EvaluationCollectionResponse>, Error<types::ODataError>> {
+    ) -> Result<
+        ResponseValue<types::EvaluationCollectionResponse>,
+        Error<types::ODataError>,
+    > {
         self.list_evaluations(
-            workspace_id,
-            session_id,
-            prompt_id,
-            query.count,
-            query.filter,
-            query.orderby,
-            query.select,
-            query.skip,
-            query.top,
-        )
-        .await
+                workspace_id,
+                session_id,
+                prompt_id,
+                query.count,
+                query.filter,
+                query.orderby,
+                query.select,
+                query.skip,
+                query.top,
+            )
+            .await
     }
 }
 
@@ -317,34 +332,57 @@ pub fn debug_success_response(
     operation_id: &str,
     value: serde_json::Value,
 ) -> Option<Result<String, serde_json::Error>> {
-    Some(match operation_id {
-        "listWorkspaces" => serde_json::from_value::<types::WorkspaceCollectionResponse>(value)
-            .map(|v| format!("{v:#?}")),
-        "listPlugins" => serde_json::from_value::<types::PluginCollectionResponse>(value)
-            .map(|v| format!("{v:#?}")),
-        "listSessions" => serde_json::from_value::<types::SessionCollectionResponse>(value)
-            .map(|v| format!("{v:#?}")),
-        "createSession" => {
-            serde_json::from_value::<types::Session>(value).map(|v| format!("{v:#?}"))
-        }
-        "getSession" => serde_json::from_value::<types::Session>(value).map(|v| format!("{v:#?}")),
-        "updateSession" => {
-            serde_json::from_value::<types::Session>(value).map(|v| format!("{v:#?}"))
-        }
-        "listPrompts" => serde_json::from_value::<types::PromptCollectionResponse>(value)
-            .map(|v| format!("{v:#?}")),
-        "createPrompt" => serde_json::from_value::<types::Prompt>(value).map(|v| format!("{v:#?}")),
-        "getPrompt" => serde_json::from_value::<types::Prompt>(value).map(|v| format!("{v:#?}")),
-        "listEvaluations" => serde_json::from_value::<types::EvaluationCollectionResponse>(value)
-            .map(|v| format!("{v:#?}")),
-        "createEvaluation" => {
-            serde_json::from_value::<types::Evaluation>(value).map(|v| format!("{v:#?}"))
-        }
-        "getEvaluation" => {
-            serde_json::from_value::<types::Evaluation>(value).map(|v| format!("{v:#?}"))
-        }
-        _ => return None,
-    })
+    Some(
+        match operation_id {
+            "listWorkspaces" => {
+                serde_json::from_value::<types::WorkspaceCollectionResponse>(value)
+                    .map(|v| format!("{v:#?}"))
+            }
+            "listPlugins" => {
+                serde_json::from_value::<types::PluginCollectionResponse>(value)
+                    .map(|v| format!("{v:#?}"))
+            }
+            "listSessions" => {
+                serde_json::from_value::<types::SessionCollectionResponse>(value)
+                    .map(|v| format!("{v:#?}"))
+            }
+            "createSession" => {
+                serde_json::from_value::<types::Session>(value)
+                    .map(|v| format!("{v:#?}"))
+            }
+            "getSession" => {
+                serde_json::from_value::<types::Session>(value)
+                    .map(|v| format!("{v:#?}"))
+            }
+            "updateSession" => {
+                serde_json::from_value::<types::Session>(value)
+                    .map(|v| format!("{v:#?}"))
+            }
+            "listPrompts" => {
+                serde_json::from_value::<types::PromptCollectionResponse>(value)
+                    .map(|v| format!("{v:#?}"))
+            }
+            "createPrompt" => {
+                serde_json::from_value::<types::Prompt>(value).map(|v| format!("{v:#?}"))
+            }
+            "getPrompt" => {
+                serde_json::from_value::<types::Prompt>(value).map(|v| format!("{v:#?}"))
+            }
+            "listEvaluations" => {
+                serde_json::from_value::<types::EvaluationCollectionResponse>(value)
+                    .map(|v| format!("{v:#?}"))
+            }
+            "createEvaluation" => {
+                serde_json::from_value::<types::Evaluation>(value)
+                    .map(|v| format!("{v:#?}"))
+            }
+            "getEvaluation" => {
+                serde_json::from_value::<types::Evaluation>(value)
+                    .map(|v| format!("{v:#?}"))
+            }
+            _ => return None,
+        },
+    )
 }
 
 /// Decodes `value` as the request body of `operation_id` and encodes it again; `None`
@@ -354,15 +392,25 @@ pub fn reencode_request_body(
     operation_id: &str,
     value: serde_json::Value,
 ) -> Option<Result<serde_json::Value, serde_json::Error>> {
-    Some(match operation_id {
-        "createSession" => serde_json::from_value::<types::SessionCreate>(value)
-            .and_then(|v| serde_json::to_value(&v)),
-        "updateSession" => serde_json::from_value::<types::SessionUpdate>(value)
-            .and_then(|v| serde_json::to_value(&v)),
-        "createPrompt" => serde_json::from_value::<types::PromptCreate>(value)
-            .and_then(|v| serde_json::to_value(&v)),
-        "createEvaluation" => serde_json::from_value::<types::EvaluationCreate>(value)
-            .and_then(|v| serde_json::to_value(&v)),
-        _ => return None,
-    })
+    Some(
+        match operation_id {
+            "createSession" => {
+                serde_json::from_value::<types::SessionCreate>(value)
+                    .and_then(|v| serde_json::to_value(&v))
+            }
+            "updateSession" => {
+                serde_json::from_value::<types::SessionUpdate>(value)
+                    .and_then(|v| serde_json::to_value(&v))
+            }
+            "createPrompt" => {
+                serde_json::from_value::<types::PromptCreate>(value)
+                    .and_then(|v| serde_json::to_value(&v))
+            }
+            "createEvaluation" => {
+                serde_json::from_value::<types::EvaluationCreate>(value)
+                    .and_then(|v| serde_json::to_value(&v))
+            }
+            _ => return None,
+        },
+    )
 }

@@ -4,7 +4,8 @@
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_path};
+use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -128,33 +129,51 @@ pub mod types {
     }
     /// An open bag of name/value pairs (microsoft.graph.Dictionary).
     #[derive(
-        ::schemars::JsonSchema, ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq,
+        ::schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq
     )]
     #[serde(transparent)]
-    pub struct Dictionary(pub ::serde_json::Map<::std::string::String, ::serde_json::Value>);
+    pub struct Dictionary(
+        pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    );
     impl ::std::ops::Deref for Dictionary {
         type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
-        fn deref(&self) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        fn deref(
+            &self,
+        ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
             &self.0
         }
     }
+
     impl ::std::convert::From<Dictionary>
-        for ::serde_json::Map<::std::string::String, ::serde_json::Value>
-    {
+    for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         fn from(value: Dictionary) -> Self {
             value.0
         }
     }
-    impl ::std::convert::From<::serde_json::Map<::std::string::String, ::serde_json::Value>>
-        for Dictionary
-    {
-        fn from(value: ::serde_json::Map<::std::string::String, ::serde_json::Value>) -> Self {
+
+    impl ::std::convert::From<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    > for Dictionary {
+        fn from(
+            value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> Self {
             Self(value)
         }
     }
+
     /// A detail of a Microsoft Graph error.
     #[derive(
-        ::schemars::JsonSchema, ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq,
+        ::schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq
     )]
     pub struct ErrorDetails {
         /// The error code.
@@ -165,6 +184,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub target: ::std::option::Option<::std::string::String>,
     }
+
     /// An evaluation (a run) of a prompt. `runStartDateTime` and `completedDateTime` are `0001-01-01T00:00:00Z` until the run starts or completes.
     #[derive(
         ::schemars::JsonSchema,
@@ -173,7 +193,7 @@ pub mod types {
         Clone,
         Debug,
         Default,
-        PartialEq,
+        PartialEq
     )]
     pub struct Evaluation {
         /// When the evaluation completed; `0001-01-01T00:00:00Z` until then.
@@ -181,13 +201,17 @@ pub mod types {
             rename = "completedDateTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub completed_date_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub completed_date_time: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
         /// When the evaluation was created (UTC).
         #[serde(
             rename = "createdDateTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub created_date_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub created_date_time: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
         /// Number of executions (0 in every published example).
         #[serde(
             rename = "executionCount",
@@ -208,8 +232,9 @@ pub mod types {
             rename = "lastModifiedDateTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub last_modified_date_time:
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub last_modified_date_time: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
         /// OData type annotation; present in some responses only.
         #[serde(
             rename = "@odata.type",
@@ -224,10 +249,13 @@ pub mod types {
             rename = "runStartDateTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub run_start_date_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub run_start_date_time: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<crate::types::EvaluationState>,
     }
+
     /// A page of evaluations.
     #[derive(
         ::schemars::JsonSchema,
@@ -236,7 +264,7 @@ pub mod types {
         Clone,
         Debug,
         Default,
-        PartialEq,
+        PartialEq
     )]
     pub struct EvaluationCollectionResponse {
         /// The OData context URL.
@@ -260,6 +288,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub value: ::std::vec::Vec<Evaluation>,
     }
+
     /// The body of createEvaluation, an empty object.
     #[derive(
         ::schemars::JsonSchema,
@@ -268,7 +297,7 @@ pub mod types {
         Clone,
         Debug,
         Default,
-        PartialEq,
+        PartialEq
     )]
     #[serde(deny_unknown_fields)]
     pub struct EvaluationCreate {
@@ -279,6 +308,7 @@ pub mod types {
         )]
         pub odata_type: ::std::option::Option<::std::string::String>,
     }
+
     /// The outcome of an evaluation.
     #[derive(
         ::schemars::JsonSchema,
@@ -287,7 +317,7 @@ pub mod types {
         Clone,
         Debug,
         Default,
-        PartialEq,
+        PartialEq
     )]
     pub struct EvaluationResult {
         /// The answer text; null while the evaluation runs.
@@ -304,12 +334,10 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub preview_state: ::std::option::Option<crate::types::SkillPreviewState>,
-        #[serde(
-            rename = "type",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<crate::types::EvaluationResultType>,
     }
+
     /// Diagnostics Graph adds to an error; services may add more members (kept, not declared).
     #[derive(
         ::schemars::JsonSchema,
@@ -318,7 +346,7 @@ pub mod types {
         Clone,
         Debug,
         Default,
-        PartialEq,
+        PartialEq
     )]
     pub struct InnerError {
         /// The client-request-id the caller sent.
@@ -343,9 +371,15 @@ pub mod types {
         )]
         pub request_id: ::std::option::Option<::std::string::String>,
     }
+
     /// A Microsoft Graph error.
     #[derive(
-        ::schemars::JsonSchema, ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq,
+        ::schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq
     )]
     pub struct MainError {
         /// The error code to branch on, e.g. `NotFound` or `TooManyRequests`.
@@ -364,13 +398,20 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub target: ::std::option::Option<::std::string::String>,
     }
+
     /// The body of every Microsoft Graph error response.
     #[derive(
-        ::schemars::JsonSchema, ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq,
+        ::schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq
     )]
     pub struct ODataError {
         pub error: MainError,
     }
+
     /// A plugin available in a workspace. Its key is `name`; it has no `id`.
     #[derive(
         ::schemars::JsonSchema,
@@ -379,7 +420,7 @@ pub mod types {
         Clone,
         Debug,
         Default,
-        PartialEq,
+        PartialEq
     )]
     pub struct Plugin {
         /// Authorization settings of the plugin.
@@ -430,6 +471,7 @@ pub mod types {
         )]
         pub supported_auth_types: ::std::option::Option<crate::types::PluginAuthTypes>,
     }
+
     /// Authorization settings of a plugin.
     #[derive(
         ::schemars::JsonSchema,
@@ -438,7 +480,7 @@ pub mod types {
         Clone,
         Debug,
         Default,
-        PartialEq,
+        PartialEq
     )]
     pub struct PluginAuth {
         #[serde(
@@ -453,6 +495,7 @@ pub mod types {
         )]
         pub odata_type: ::std::option::Option<::std::string::String>,
     }
+
     /// A page of plugins.
     #[derive(
         ::schemars::JsonSchema,
@@ -461,7 +504,7 @@ pub mod types {
         Clone,
         Debug,
         Default,
-        PartialEq,
+        PartialEq
     )]
     pub struct PluginCollectionResponse {
         /// The OData context URL.
@@ -485,6 +528,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub value: ::std::vec::Vec<Plugin>,
     }
+
     /// A setting of a plugin.
     #[derive(
         ::schemars::JsonSchema,
@@ -493,7 +537,7 @@ pub mod types {
         Clone,
         Debug,
         Default,
-        PartialEq,
+        PartialEq
     )]
     pub struct PluginSetting {
         /// The values that are allowed.
@@ -550,6 +594,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
     }
+
     /// A prompt in a session.
     #[derive(
         ::schemars::JsonSchema,
@@ -558,7 +603,7 @@ pub mod types {
         Clone,
         Debug,
         Default,
-        PartialEq,
+        PartialEq
     )]
     pub struct Prompt {
         /// The text of the prompt.
@@ -569,7 +614,9 @@ pub mod types {
             rename = "createdDateTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub created_date_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub created_date_time: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
         /// The prompt id.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
@@ -581,8 +628,9 @@ pub mod types {
             rename = "lastModifiedDateTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub last_modified_date_time:
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub last_modified_date_time: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
         /// OData type annotation; present in some responses only.
         #[serde(
             rename = "@odata.type",
@@ -602,12 +650,10 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub skill_name: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "type",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<crate::types::PromptType>,
     }
+
     /// A page of prompts.
     #[derive(
         ::schemars::JsonSchema,
@@ -616,7 +662,7 @@ pub mod types {
         Clone,
         Debug,
         Default,
-        PartialEq,
+        PartialEq
     )]
     pub struct PromptCollectionResponse {
         /// The OData context URL.
@@ -640,9 +686,15 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub value: ::std::vec::Vec<Prompt>,
     }
+
     /// The body of createPrompt.
     #[derive(
-        ::schemars::JsonSchema, ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq,
+        ::schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq
     )]
     #[serde(deny_unknown_fields)]
     pub struct PromptCreate {
@@ -654,6 +706,7 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: crate::types::PromptType,
     }
+
     /// A Security Copilot session, a conversation of prompts.
     #[derive(
         ::schemars::JsonSchema,
@@ -662,7 +715,7 @@ pub mod types {
         Clone,
         Debug,
         Default,
-        PartialEq,
+        PartialEq
     )]
     pub struct Session {
         /// When the session was created (UTC).
@@ -670,7 +723,9 @@ pub mod types {
             rename = "createdDateTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub created_date_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub created_date_time: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
         /// The name of the session.
         #[serde(
             rename = "displayName",
@@ -685,8 +740,9 @@ pub mod types {
             rename = "lastModifiedDateTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub last_modified_date_time:
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub last_modified_date_time: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
         /// OData type annotation; present in some responses only.
         #[serde(
             rename = "@odata.type",
@@ -694,6 +750,7 @@ pub mod types {
         )]
         pub odata_type: ::std::option::Option<::std::string::String>,
     }
+
     /// A page of sessions.
     #[derive(
         ::schemars::JsonSchema,
@@ -702,7 +759,7 @@ pub mod types {
         Clone,
         Debug,
         Default,
-        PartialEq,
+        PartialEq
     )]
     pub struct SessionCollectionResponse {
         /// The OData context URL.
@@ -726,9 +783,15 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub value: ::std::vec::Vec<Session>,
     }
+
     /// The body of createSession.
     #[derive(
-        ::schemars::JsonSchema, ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq,
+        ::schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq
     )]
     #[serde(deny_unknown_fields)]
     pub struct SessionCreate {
@@ -736,15 +799,18 @@ pub mod types {
         #[serde(rename = "displayName")]
         pub display_name: ::std::string::String,
         /// OData type annotation, sent as the docs' examples do.
-        #[serde(
-            rename = "@odata.type",
-            default = "defaults::session_create_odata_type"
-        )]
+        #[serde(rename = "@odata.type", default = "defaults::session_create_odata_type")]
         pub odata_type: ::std::string::String,
     }
+
     /// The body of updateSession; only the properties present change.
     #[derive(
-        ::schemars::JsonSchema, ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq,
+        ::schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq
     )]
     #[serde(deny_unknown_fields)]
     pub struct SessionUpdate {
@@ -755,12 +821,10 @@ pub mod types {
         )]
         pub display_name: ::std::option::Option<::std::string::String>,
         /// OData type annotation, sent as the docs' examples do.
-        #[serde(
-            rename = "@odata.type",
-            default = "defaults::session_update_odata_type"
-        )]
+        #[serde(rename = "@odata.type", default = "defaults::session_update_odata_type")]
         pub odata_type: ::std::string::String,
     }
+
     impl ::std::default::Default for SessionUpdate {
         fn default() -> Self {
             Self {
@@ -769,6 +833,7 @@ pub mod types {
             }
         }
     }
+
     /// Describes a skill input (documented as unsupported); a skillVariableDescriptor with default, placeholder and required flag.
     #[derive(
         ::schemars::JsonSchema,
@@ -777,7 +842,7 @@ pub mod types {
         Clone,
         Debug,
         Default,
-        PartialEq,
+        PartialEq
     )]
     pub struct SkillInputDescriptor {
         /// The default value.
@@ -810,12 +875,10 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub placeholder_value: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "type",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<SkillTypeDescriptor>,
     }
+
     /// Describes the type of a skill variable (documented as unsupported).
     #[derive(
         ::schemars::JsonSchema,
@@ -824,7 +887,7 @@ pub mod types {
         Clone,
         Debug,
         Default,
-        PartialEq,
+        PartialEq
     )]
     pub struct SkillTypeDescriptor {
         /// The type name.
@@ -837,6 +900,7 @@ pub mod types {
         )]
         pub odata_type: ::std::option::Option<::std::string::String>,
     }
+
     /// Describes a skill variable (documented as unsupported).
     #[derive(
         ::schemars::JsonSchema,
@@ -845,7 +909,7 @@ pub mod types {
         Clone,
         Debug,
         Default,
-        PartialEq,
+        PartialEq
     )]
     pub struct SkillVariableDescriptor {
         /// What the variable is for.
@@ -860,12 +924,10 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub odata_type: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "type",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<SkillTypeDescriptor>,
     }
+
     /// A Security Copilot workspace.
     #[derive(
         ::schemars::JsonSchema,
@@ -874,7 +936,7 @@ pub mod types {
         Clone,
         Debug,
         Default,
-        PartialEq,
+        PartialEq
     )]
     pub struct Workspace {
         /// The name of the workspace.
@@ -893,6 +955,7 @@ pub mod types {
         )]
         pub odata_type: ::std::option::Option<::std::string::String>,
     }
+
     /// A page of workspaces.
     #[derive(
         ::schemars::JsonSchema,
@@ -901,7 +964,7 @@ pub mod types {
         Clone,
         Debug,
         Default,
-        PartialEq,
+        PartialEq
     )]
     pub struct WorkspaceCollectionResponse {
         /// The OData context URL.
@@ -925,38 +988,53 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub value: ::std::vec::Vec<Workspace>,
     }
+
     /// Generation of default values for serde.
     pub mod defaults {
         pub(super) fn prompt_create_odata_type() -> ::std::string::String {
             "#microsoft.graph.security.securityCopilot.prompt".to_string()
         }
+
         pub(super) fn session_create_odata_type() -> ::std::string::String {
             "#microsoft.graph.security.securityCopilot.session".to_string()
         }
+
         pub(super) fn session_update_odata_type() -> ::std::string::String {
             "#microsoft.graph.security.securityCopilot.session".to_string()
         }
     }
+
     /// Error types.
     pub mod error {
         /// Error from a `TryFrom` or `FromStr` implementation.
         pub struct ConversionError(::std::borrow::Cow<'static, str>);
+
         impl ::std::error::Error for ConversionError {}
+
         impl ::std::fmt::Display for ConversionError {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
+            fn fmt(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> Result<(), ::std::fmt::Error> {
                 ::std::fmt::Display::fmt(&self.0, f)
             }
         }
+
         impl ::std::fmt::Debug for ConversionError {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
+            fn fmt(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> Result<(), ::std::fmt::Error> {
                 ::std::fmt::Debug::fmt(&self.0, f)
             }
         }
+
         impl From<&'static str> for ConversionError {
             fn from(value: &'static str) -> Self {
                 Self(value.into())
             }
         }
+
         impl From<String> for ConversionError {
             fn from(value: String) -> Self {
                 Self(value.into())
@@ -964,6 +1042,7 @@ pub mod types {
         }
     }
 }
+
 #[derive(Clone, Debug)]
 /// Client for Microsoft Graph beta Security Copilot API
 ///
@@ -975,6 +1054,7 @@ pub struct Client {
     pub(crate) client: reqwest::Client,
     pub(crate) inner: crate::Hooks,
 }
+
 impl Client {
     /// Create a new client.
     /// `baseurl` is the base URL provided to the internal
@@ -984,20 +1064,24 @@ impl Client {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(100u64);
-            reqwest::ClientBuilder::new()
-                .connect_timeout(dur)
-                .timeout(dur)
+            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
         };
+
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::ClientBuilder::new();
         Self::new_with_client(baseurl, client.build().unwrap(), inner)
     }
+
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(baseurl: &str, client: reqwest::Client, inner: crate::Hooks) -> Self {
+    pub fn new_with_client(
+        baseurl: &str,
+        client: reqwest::Client,
+        inner: crate::Hooks,
+    ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
             client,
@@ -1005,28 +1089,33 @@ impl Client {
         }
     }
 }
+
 impl ClientInfo<crate::Hooks> for Client {
     fn api_version() -> &'static str {
         "beta-2025-11-03"
     }
+
     fn baseurl(&self) -> &str {
         self.baseurl.as_str()
     }
+
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
+
     fn inner(&self) -> &crate::Hooks {
         &self.inner
     }
 }
+
 const _: () = {
     #[allow(dead_code)]
     fn assert_client_hooks()
     where
         Client: ClientHooks<crate::Hooks>,
-    {
-    }
+    {}
 };
+
 #[allow(clippy::all)]
 impl Client {
     /// List workspaces
@@ -1050,13 +1139,17 @@ impl Client {
         select: Option<&'a str>,
         skip: Option<i32>,
         top: Option<i32>,
-    ) -> Result<ResponseValue<types::WorkspaceCollectionResponse>, Error<types::ODataError>> {
+    ) -> Result<
+        ResponseValue<types::WorkspaceCollectionResponse>,
+        Error<types::ODataError>,
+    > {
         let url = format!("{}/security/securityCopilot/workspaces", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1082,15 +1175,16 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16..=599u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+
     /// List plugins
     ///
     /// Get a list of the plugin objects and their properties. Filterable: displayName (eq), isEnabled (eq), name (eq, contains).
@@ -1114,17 +1208,20 @@ impl Client {
         select: Option<&'a str>,
         skip: Option<i32>,
         top: Option<i32>,
-    ) -> Result<ResponseValue<types::PluginCollectionResponse>, Error<types::ODataError>> {
+    ) -> Result<
+        ResponseValue<types::PluginCollectionResponse>,
+        Error<types::ODataError>,
+    > {
         let url = format!(
-            "{}/security/securityCopilot/workspaces/{}/plugins",
-            self.baseurl,
-            encode_path(&workspace_id.to_string()),
+            "{}/security/securityCopilot/workspaces/{}/plugins", self.baseurl,
+            encode_path(& workspace_id.to_string()),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1150,15 +1247,16 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16..=599u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+
     /// List sessions
     ///
     /// Get a list of the session objects and their properties.
@@ -1182,17 +1280,20 @@ impl Client {
         select: Option<&'a str>,
         skip: Option<i32>,
         top: Option<i32>,
-    ) -> Result<ResponseValue<types::SessionCollectionResponse>, Error<types::ODataError>> {
+    ) -> Result<
+        ResponseValue<types::SessionCollectionResponse>,
+        Error<types::ODataError>,
+    > {
         let url = format!(
-            "{}/security/securityCopilot/workspaces/{}/sessions",
-            self.baseurl,
-            encode_path(&workspace_id.to_string()),
+            "{}/security/securityCopilot/workspaces/{}/sessions", self.baseurl,
+            encode_path(& workspace_id.to_string()),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1218,15 +1319,16 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16..=599u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+
     /// Create session
     ///
     /// Create a new session in a Security Copilot workspace.
@@ -1242,15 +1344,15 @@ impl Client {
         body: &'a types::SessionCreate,
     ) -> Result<ResponseValue<types::Session>, Error<types::ODataError>> {
         let url = format!(
-            "{}/security/securityCopilot/workspaces/{}/sessions",
-            self.baseurl,
-            encode_path(&workspace_id.to_string()),
+            "{}/security/securityCopilot/workspaces/{}/sessions", self.baseurl,
+            encode_path(& workspace_id.to_string()),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1271,15 +1373,16 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             201u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16..=599u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+
     /// Get session
     ///
     /// Read the properties and relationships of a session object.
@@ -1297,16 +1400,16 @@ impl Client {
         select: Option<&'a str>,
     ) -> Result<ResponseValue<types::Session>, Error<types::ODataError>> {
         let url = format!(
-            "{}/security/securityCopilot/workspaces/{}/sessions/{}",
-            self.baseurl,
-            encode_path(&workspace_id.to_string()),
-            encode_path(&session_id.to_string()),
+            "{}/security/securityCopilot/workspaces/{}/sessions/{}", self.baseurl,
+            encode_path(& workspace_id.to_string()), encode_path(& session_id
+            .to_string()),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1327,15 +1430,16 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16..=599u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+
     /// Update session
     ///
     /// Update the properties of a session; displayName is the only updatable property. The service answers 200 with the updated session (openapi/README.md: a 204 is not declared).
@@ -1353,16 +1457,16 @@ impl Client {
         body: &'a types::SessionUpdate,
     ) -> Result<ResponseValue<types::Session>, Error<types::ODataError>> {
         let url = format!(
-            "{}/security/securityCopilot/workspaces/{}/sessions/{}",
-            self.baseurl,
-            encode_path(&workspace_id.to_string()),
-            encode_path(&session_id.to_string()),
+            "{}/security/securityCopilot/workspaces/{}/sessions/{}", self.baseurl,
+            encode_path(& workspace_id.to_string()), encode_path(& session_id
+            .to_string()),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1383,15 +1487,16 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16..=599u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+
     /// List prompts
     ///
     /// Get a list of the prompt objects of a session and their properties.
@@ -1417,18 +1522,21 @@ impl Client {
         select: Option<&'a str>,
         skip: Option<i32>,
         top: Option<i32>,
-    ) -> Result<ResponseValue<types::PromptCollectionResponse>, Error<types::ODataError>> {
+    ) -> Result<
+        ResponseValue<types::PromptCollectionResponse>,
+        Error<types::ODataError>,
+    > {
         let url = format!(
-            "{}/security/securityCopilot/workspaces/{}/sessions/{}/prompts",
-            self.baseurl,
-            encode_path(&workspace_id.to_string()),
-            encode_path(&session_id.to_string()),
+            "{}/security/securityCopilot/workspaces/{}/sessions/{}/prompts", self
+            .baseurl, encode_path(& workspace_id.to_string()), encode_path(& session_id
+            .to_string()),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1454,15 +1562,16 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16..=599u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+
     /// Create prompt
     ///
     /// Create a new prompt in a Security Copilot session.
@@ -1480,16 +1589,16 @@ impl Client {
         body: &'a types::PromptCreate,
     ) -> Result<ResponseValue<types::Prompt>, Error<types::ODataError>> {
         let url = format!(
-            "{}/security/securityCopilot/workspaces/{}/sessions/{}/prompts",
-            self.baseurl,
-            encode_path(&workspace_id.to_string()),
-            encode_path(&session_id.to_string()),
+            "{}/security/securityCopilot/workspaces/{}/sessions/{}/prompts", self
+            .baseurl, encode_path(& workspace_id.to_string()), encode_path(& session_id
+            .to_string()),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1510,15 +1619,16 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             201u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16..=599u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+
     /// Get prompt
     ///
     /// Read the properties and relationships of a prompt object.
@@ -1538,17 +1648,16 @@ impl Client {
         select: Option<&'a str>,
     ) -> Result<ResponseValue<types::Prompt>, Error<types::ODataError>> {
         let url = format!(
-            "{}/security/securityCopilot/workspaces/{}/sessions/{}/prompts/{}",
-            self.baseurl,
-            encode_path(&workspace_id.to_string()),
-            encode_path(&session_id.to_string()),
-            encode_path(&prompt_id.to_string()),
+            "{}/security/securityCopilot/workspaces/{}/sessions/{}/prompts/{}", self
+            .baseurl, encode_path(& workspace_id.to_string()), encode_path(& session_id
+            .to_string()), encode_path(& prompt_id.to_string()),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1569,15 +1678,16 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16..=599u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+
     /// List evaluations
     ///
     /// Get a list of the evaluation objects of a prompt. The published example answers with a single entity; the spec follows Graph's collection shape (openapi/README.md).
@@ -1605,19 +1715,21 @@ impl Client {
         select: Option<&'a str>,
         skip: Option<i32>,
         top: Option<i32>,
-    ) -> Result<ResponseValue<types::EvaluationCollectionResponse>, Error<types::ODataError>> {
+    ) -> Result<
+        ResponseValue<types::EvaluationCollectionResponse>,
+        Error<types::ODataError>,
+    > {
         let url = format!(
             "{}/security/securityCopilot/workspaces/{}/sessions/{}/prompts/{}/evaluations",
-            self.baseurl,
-            encode_path(&workspace_id.to_string()),
-            encode_path(&session_id.to_string()),
-            encode_path(&prompt_id.to_string()),
+            self.baseurl, encode_path(& workspace_id.to_string()), encode_path(&
+            session_id.to_string()), encode_path(& prompt_id.to_string()),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1643,15 +1755,16 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16..=599u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+
     /// Create evaluation
     ///
     /// Start an evaluation of a prompt; the body is an empty object. Poll getEvaluation until the state is terminal.
@@ -1672,16 +1785,15 @@ impl Client {
     ) -> Result<ResponseValue<types::Evaluation>, Error<types::ODataError>> {
         let url = format!(
             "{}/security/securityCopilot/workspaces/{}/sessions/{}/prompts/{}/evaluations",
-            self.baseurl,
-            encode_path(&workspace_id.to_string()),
-            encode_path(&session_id.to_string()),
-            encode_path(&prompt_id.to_string()),
+            self.baseurl, encode_path(& workspace_id.to_string()), encode_path(&
+            session_id.to_string()), encode_path(& prompt_id.to_string()),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1702,15 +1814,16 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             201u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16..=599u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+
     /// Get evaluation
     ///
     /// Read the properties of an evaluation; poll it until the state is terminal.
@@ -1733,17 +1846,16 @@ impl Client {
     ) -> Result<ResponseValue<types::Evaluation>, Error<types::ODataError>> {
         let url = format!(
             "{}/security/securityCopilot/workspaces/{}/sessions/{}/prompts/{}/evaluations/{}",
-            self.baseurl,
-            encode_path(&workspace_id.to_string()),
-            encode_path(&session_id.to_string()),
-            encode_path(&prompt_id.to_string()),
-            encode_path(&evaluation_id.to_string()),
+            self.baseurl, encode_path(& workspace_id.to_string()), encode_path(&
+            session_id.to_string()), encode_path(& prompt_id.to_string()), encode_path(&
+            evaluation_id.to_string()),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1764,16 +1876,17 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16..=599u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16..=599u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
 }
+
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     #[allow(unused_imports)]

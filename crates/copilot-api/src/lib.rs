@@ -34,7 +34,9 @@ mod open_enum;
 mod constructors;
 mod hooks;
 
-// Descriptions come from the spec, which writes Graph's URLs bare.
+// Descriptions come from the spec, which writes Graph's URLs bare. Both generated files keep
+// prettyplease's layout (`cargo xtask generate` runs no rustfmt), so `cargo fmt` skips them.
+#[rustfmt::skip]
 #[allow(
     missing_docs,
     unused_qualifications,
@@ -44,6 +46,7 @@ mod hooks;
 )]
 mod generated;
 
+#[rustfmt::skip]
 pub mod catalogue;
 
 pub use constructors::{GRAPH_BETA_BASE_URL, bearer_headers};

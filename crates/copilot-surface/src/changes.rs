@@ -201,4 +201,23 @@ mod tests {
         assert_eq!(rendered, expected);
         assert!(changes(&new, &new).is_empty());
     }
+
+    /// prettyplease (like rustfmt) ends a line-broken generic argument list with a comma; the
+    /// surface must not see it, or a change of layout would read as a breaking change.
+    #[test]
+    fn a_trailing_comma_of_a_broken_generic_list_is_no_change() {
+        let broken = OLD
+            .replace(
+                "Result<ResponseValue<types::Session>, Error<types::ODataError>>",
+                "Result<\n ResponseValue<types::Session>,\n Error<types::ODataError,>,\n>",
+            )
+            .replace("pub id: Option<String>", "pub id: Option<\n String,\n>");
+        assert_ne!(broken, OLD);
+        let (old, laid_out) = (parse(OLD).unwrap(), parse(&broken).unwrap());
+        assert_eq!(
+            laid_out.operations[0].returns,
+            "Result<ResponseValue<Session>, Error<ODataError>>"
+        );
+        assert!(changes(&old, &laid_out).is_empty());
+    }
 }

@@ -78,7 +78,9 @@ pub struct EnumDef {
     pub members: Vec<(String, String)>,
 }
 
-/// Tokens as compact Rust: `Option<&'a str>` rather than `Option < & 'a str >`.
+/// Tokens as compact Rust: `Option<&'a str>` rather than `Option < & 'a str >`, and without the
+/// trailing comma a line-broken generic argument list has (`Result<A, B,>` → `Result<A, B>`), so
+/// the text does not depend on how the source was laid out.
 pub fn compact_tokens(tokens: impl ToTokens) -> String {
     let mut s = tokens.to_token_stream().to_string();
     for (from, to) in [
@@ -94,6 +96,7 @@ pub fn compact_tokens(tokens: impl ToTokens) -> String {
         (" ::", "::"),
         ("( ", "("),
         (" )", ")"),
+        (",>", ">"),
     ] {
         s = s.replace(from, to);
     }

@@ -1,5 +1,6 @@
 //! What `cargo xtask generate` prints about a change: a unified diff of a stale file, and the
-//! breaking/additive summary of the generated surface since the last commit.
+//! breaking/additive summary of the generated surface since a commit (`--since REV`, default
+//! `HEAD`).
 
 use std::path::Path;
 use std::process::Command;
@@ -32,17 +33,30 @@ pub(super) fn print_diff(path: &str, current: &str, fresh: &str, verbose: bool) 
     }
 }
 
-/// `path` as committed at `HEAD`, if git can tell.
-pub(super) fn committed(root: &Path, path: &str) -> Option<String> {
-    let output = Command::new("git")
-        .args(["show", &format!("HEAD:{path}")])
-        .current_dir(root)
-        .output()
-        .ok()?;
-    output
+/// `path` as committed at `rev`: `Ok(None)` when `rev` is a commit without that file, an error
+/// when git cannot run or `rev` names no commit.
+pub(super) fn committed(root: &Path, rev: &str, path: &str) -> Result<Option<String>, String> {
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .args(args)
+            .current_dir(root)
+            .output()
+            .map_err(|e| format!("cannot run git: {e}"))
+    };
+    let verify = git(&[
+        "rev-parse",
+        "--verify",
+        "--quiet",
+        &format!("{rev}^{{commit}}"),
+    ])?;
+    if !verify.status.success() {
+        return Err(format!("`{rev}` is not a commit git knows here"));
+    }
+    let output = git(&["show", &format!("{rev}:{path}")])?;
+    Ok(output
         .status
         .success()
-        .then(|| String::from_utf8_lossy(&output.stdout).replace("\r\n", "\n"))
+        .then(|| String::from_utf8_lossy(&output.stdout).replace("\r\n", "\n")))
 }
 
 /// Prints what changed in the generated surface, each change marked breaking or additive.

@@ -1,7 +1,9 @@
-//! Formatting of both generated files: `///` doc lines, the header, stable `rustfmt`.
-
-use std::io::Write as _;
-use std::process::{Command, Stdio};
+//! Formatting of both generated files: `///` doc lines, the header, and prettyplease's layout.
+//!
+//! No external formatter runs: the layout is prettyplease's, pinned in Cargo.lock, so the output
+//! is a pure function of the spec and the lockfile (whichever `rustfmt` a machine has installed).
+//! `cargo fmt` skips both files (`#[rustfmt::skip]` on their `mod` lines in `copilot-api`'s
+//! `lib.rs`), because rustfmt's layout differs from prettyplease's.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -58,34 +60,96 @@ pub(super) fn header(spec_path: &str) -> String {
     )
 }
 
-/// Formats with the stable toolchain's rustfmt (edition 2024), reading stdin, writing stdout.
-pub(super) fn rustfmt(source: &str) -> Result<String, String> {
-    let rustfmt = std::env::var("RUSTFMT").unwrap_or_else(|_| "rustfmt".to_string());
-    let mut child = Command::new(&rustfmt)
-        .args(["--edition", "2024", "--emit", "stdout"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| {
-            format!("cannot run `{rustfmt}` (install it with `rustup component add rustfmt`): {e}")
-        })?;
-    let mut stdin = child.stdin.take().ok_or("rustfmt: no stdin")?;
-    let input = source.to_string();
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let output = child
-        .wait_with_output()
-        .map_err(|e| format!("rustfmt: {e}"))?;
-    writer
-        .join()
-        .map_err(|_| "rustfmt: writer thread panicked".to_string())?
-        .map_err(|e| format!("rustfmt: {e}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "rustfmt failed on the generated code: {}",
-            String::from_utf8_lossy(&output.stderr)
-        ));
+/// Lays out a file with prettyplease, then [`separate_items`]. Should a blank line have landed
+/// inside a multi-line literal (the tokens differ), prettyplease's own text is kept instead:
+/// valid and deterministic, only denser.
+pub(super) fn unparse(file: &syn::File) -> String {
+    let printed = prettyplease::unparse(file);
+    let separated = separate_items(&printed);
+    let tokens = |text: &str| {
+        syn::parse_file(text).map(|f| quote::ToTokens::to_token_stream(&f).to_string())
+    };
+    match (tokens(&printed), tokens(&separated)) {
+        (Ok(a), Ok(b)) if a == b => separated,
+        _ => printed,
     }
-    let text = String::from_utf8(output.stdout).map_err(|e| format!("rustfmt: {e}"))?;
-    Ok(text.replace("\r\n", "\n"))
+}
+
+/// Lays out Rust source text: parses it with syn and prints it with [`unparse`]. `//!` and `///`
+/// comments survive (as doc attributes); plain `//` comments do not.
+pub(super) fn unparse_source(source: &str) -> Result<String, String> {
+    let file =
+        syn::parse_file(source).map_err(|e| format!("the generated code does not parse: {e}"))?;
+    Ok(unparse(&file))
+}
+
+/// A blank line between an item that ends and the next item at the same depth, as rustfmt keeps
+/// them when the source has them (prettyplease prints none): `}`, `};`, `];` or a one-line item
+/// (`pub struct Unit;`, `impl Error for E {}`) followed by a doc comment, an attribute or an item keyword; a `use` line
+/// only before something other than another `use` or an attribute; the `//!` docs before the
+/// first item.
+fn separate_items(text: &str) -> String {
+    const STARTS: [&str; 12] = [
+        "///",
+        "#[",
+        "pub ",
+        "pub(",
+        "impl",
+        "fn ",
+        "async fn ",
+        "const ",
+        "struct ",
+        "enum ",
+        "mod ",
+        "use ",
+    ];
+    let indent = |line: &str| line.len() - line.trim_start().len();
+    let is_use = |t: &str| t.starts_with("use ") || t.starts_with("pub use ");
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut prev: Option<&str> = None;
+    for line in text.lines() {
+        if let Some(p) = prev {
+            let (pt, t) = (p.trim(), line.trim());
+            let one_line_item = (pt.ends_with(';') || pt.ends_with(" {}"))
+                && !is_use(pt)
+                && STARTS[2..].iter().any(|s| pt.starts_with(s));
+            let ends = matches!(pt, "}" | "};" | "];")
+                || one_line_item
+                || (pt.starts_with("//!") && !t.starts_with("//!"))
+                || (is_use(pt) && pt.ends_with(';') && !is_use(t) && !t.starts_with("#["));
+            if ends && indent(p) == indent(line) && STARTS.iter().any(|s| t.starts_with(s)) {
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+        prev = Some(line);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unparse_source;
+
+    #[test]
+    fn items_are_separated_by_one_blank_line() {
+        let source = "//! Docs.\nuse a::b;\nuse c::d;\n/// One.\npub struct One;\n\
+                      impl One {\n/// f.\npub fn f(&self) { if true { } let _x = 1; }\n\
+                      /// g.\npub fn g(&self) {}\n}\nimpl T for One {}\nconst N: u8 = 1;\n";
+        let expected = "//! Docs.\n\nuse a::b;\nuse c::d;\n\n/// One.\npub struct One;\n\n\
+                        impl One {\n    /// f.\n    pub fn f(&self) {\n        if true {}\n        \
+                        let _x = 1;\n    }\n\n    /// g.\n    pub fn g(&self) {}\n}\n\n\
+                        impl T for One {}\n\nconst N: u8 = 1;\n";
+        assert_eq!(unparse_source(source).unwrap(), expected);
+    }
+
+    /// A literal whose lines look like an item's end and a doc comment keeps its text: the
+    /// separated layout would change the tokens, so prettyplease's plain text is used.
+    #[test]
+    fn a_literal_that_looks_like_items_is_left_alone() {
+        let source = "const S: &str = \"a\n}\n/// x\";\nstruct T;\n";
+        let out = unparse_source(source).unwrap();
+        assert_eq!(out, "const S: &str = \"a\n}\n/// x\";\nstruct T;\n");
+    }
 }

@@ -1,10 +1,13 @@
-//! `cargo xtask generate [--check] [-v]`: openapi/copilot.yaml → `crates/copilot-api/src/`
-//! `generated.rs` (progenitor's client) and `catalogue.rs` (the operation catalogue).
+//! `cargo xtask generate [--check] [--since REV] [-v]`: openapi/copilot.yaml →
+//! `crates/copilot-api/src/` `generated.rs` (progenitor's client) and `catalogue.rs` (the
+//! operation catalogue), then the breaking/additive summary of the generated surface since `REV`
+//! (default `HEAD`), with `--check` too.
 //!
 //! One job per file: [`progenitor`] runs progenitor with every setting in one place,
 //! [`open_enums`] emits the spec's string enums as open enums, [`mod@format`] lays out both files
-//! (doc lines, header, stable `rustfmt`, so the output is deterministic and `cargo fmt` clean),
-//! [`catalogue`] builds the catalogue from the spec and the fresh surface, and [`diff`] prints
+//! (doc lines, header, prettyplease's layout; no `rustfmt` runs, so the output depends on the spec
+//! and Cargo.lock only, and `cargo fmt` skips both files through `#[rustfmt::skip]` on their
+//! `mod` lines in `crates/copilot-api/src/lib.rs`), [`catalogue`] builds the catalogue from the spec and the fresh surface, and [`diff`] prints
 //! what changed. This file writes or checks the outputs.
 
 mod catalogue;
@@ -51,11 +54,20 @@ impl Rendered {
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut check = false;
     let mut verbose = false;
-    for arg in args {
+    let mut since: Option<String> = None;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
         match arg.as_str() {
             "--check" => check = true,
             "-v" | "--verbose" => verbose = true,
-            other => return Err(format!("generate: unknown option `{other}`")),
+            "--since" => match args.next() {
+                Some(rev) if !rev.starts_with('-') => since = Some(rev.clone()),
+                _ => return Err("generate: --since needs a git revision (e.g. origin/main)".into()),
+            },
+            other => match other.strip_prefix("--since=") {
+                Some(rev) if !rev.is_empty() => since = Some(rev.to_string()),
+                _ => return Err(format!("generate: unknown option `{other}`")),
+            },
         }
     }
     let root = spec::workspace_root();
@@ -83,27 +95,46 @@ pub fn run(args: &[String]) -> Result<(), String> {
             );
         }
     }
-    if check {
-        if stale.is_empty() {
-            return Ok(());
-        }
-        let hint = if std::env::var_os("CI").is_some() {
-            "run `cargo xtask generate` locally and commit the result"
-        } else {
-            "run `cargo xtask generate`"
-        };
-        return Err(format!(
-            "{} is stale or was edited by hand (diff above: - checked in, + generated from \
-             {SPEC_PATH}); {hint}",
-            stale.join(" and ")
-        ));
+    let (baseline, label) = baseline(&root, since.as_deref(), previous)?;
+    diff::print_summary(&baseline, &fresh.generated, &label);
+    if !check || stale.is_empty() {
+        return Ok(());
     }
-    let (baseline, label) = match diff::committed(&root, OUTPUT_PATH) {
-        Some(text) => (text, "the last committed version"),
-        None => (previous, "the previous file"),
+    let hint = if std::env::var_os("CI").is_some() {
+        "run `cargo xtask generate` locally and commit the result"
+    } else {
+        "run `cargo xtask generate`"
     };
-    diff::print_summary(&baseline, &fresh.generated, label);
-    Ok(())
+    Err(format!(
+        "{} is stale or was edited by hand (diff above: - checked in, + generated from \
+         {SPEC_PATH}); {hint}",
+        stale.join(" and ")
+    ))
+}
+
+/// What the surface summary compares the fresh `generated.rs` with, and how to name it: the file
+/// at `since` (an error if git does not know it, empty if the file did not exist there), or
+/// without `--since` the file at `HEAD`, falling back to `previous` (the file as it was on disk)
+/// when git cannot tell.
+fn baseline(
+    root: &Path,
+    since: Option<&str>,
+    previous: String,
+) -> Result<(String, String), String> {
+    match since {
+        Some(rev) => match diff::committed(root, rev, OUTPUT_PATH) {
+            Ok(Some(text)) => Ok((text, format!("`{rev}`"))),
+            Ok(None) => Ok((
+                String::new(),
+                format!("`{rev}` (which has no {OUTPUT_PATH})"),
+            )),
+            Err(e) => Err(format!("generate --since {rev}: {e}")),
+        },
+        None => match diff::committed(root, "HEAD", OUTPUT_PATH) {
+            Ok(Some(text)) => Ok((text, "the last committed version".to_string())),
+            _ => Ok((previous, "the previous file".to_string())),
+        },
+    }
 }
 
 /// A checked-in file with LF line ends (empty when missing).
@@ -127,7 +158,7 @@ pub fn render_spec(spec: &OpenAPI, shown: &str) -> Result<Rendered, String> {
     let catalogue = format!(
         "{}{}",
         format::header(shown),
-        format::rustfmt(&source).map_err(|e| format!("{CATALOGUE_PATH}: {e}"))?
+        format::unparse_source(&source).map_err(|e| format!("{CATALOGUE_PATH}: {e}"))?
     );
     Ok(Rendered {
         generated,
@@ -136,13 +167,14 @@ pub fn render_spec(spec: &OpenAPI, shown: &str) -> Result<Rendered, String> {
     })
 }
 
-/// `generated.rs`: progenitor's code, doc lines, formatted, open enums inserted, header.
+/// `generated.rs`: progenitor's code, doc lines, laid out by prettyplease, open enums inserted,
+/// header.
 fn render_client(spec: &OpenAPI, shown: &str) -> Result<String, String> {
     let enums = open_enums::string_enums(spec, shown)?;
     let tokens = progenitor::generate_guarded(spec, &enums, shown)?;
     let file: syn::File = syn::parse2(format::line_docs(tokens))
         .map_err(|e| format!("{shown}: progenitor produced code that does not parse: {e}"))?;
-    let formatted = format::rustfmt(&prettyplease::unparse(&file))?;
+    let formatted = format::unparse(&file);
     let with_enums = open_enums::insert_open_enums(&formatted, &enums)?;
     Ok(format!("{}{with_enums}", format::header(shown)))
 }

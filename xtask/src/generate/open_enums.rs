@@ -51,8 +51,9 @@ pub(super) fn string_enums(spec: &OpenAPI, shown: &str) -> Result<Vec<OpenEnum>,
 
 /// Adds one `open_enum!` block per string enum at the top of `pub mod types`.
 ///
-/// Inserted as laid-out text after formatting: rustfmt leaves brace-delimited macro bodies alone,
-/// so each member stays on its own line and diffs stay one line per member.
+/// Inserted as laid-out text after prettyplease has printed the rest (it would print a macro body
+/// as a run of tokens), so each member stays on its own line and diffs stay one line per member.
+/// Nothing formats the file afterwards: `cargo fmt` skips it, so this layout is the final one.
 pub(super) fn insert_open_enums(formatted: &str, enums: &[OpenEnum]) -> Result<String, String> {
     const ANCHOR: &str = "\npub mod types {\n";
     let at = formatted
