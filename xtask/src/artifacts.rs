@@ -9,7 +9,7 @@ use serde_json::Value;
 
 /// One executable cargo built.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Executable {
+pub(crate) struct Executable {
     /// The target's name (`robustness`, `copilot-bench`, …).
     pub name: String,
     /// The target's source file relative to the workspace root when it is inside it
@@ -25,7 +25,7 @@ pub struct Executable {
 
 /// Runs `cargo ARGS --message-format=json` in `root` and returns the executables it reports.
 /// Cargo's own diagnostics go to stderr, which is shown on failure.
-pub fn build(cargo: &str, root: &Path, args: &[&str]) -> Result<Vec<Executable>, String> {
+pub(crate) fn build(cargo: &str, root: &Path, args: &[&str]) -> Result<Vec<Executable>, String> {
     let output = Command::new(cargo)
         .args(args)
         .arg("--message-format=json")
@@ -56,7 +56,7 @@ pub fn build(cargo: &str, root: &Path, args: &[&str]) -> Result<Vec<Executable>,
 }
 
 /// The executables in cargo's JSON messages, one message a line; other lines are skipped.
-pub fn parse(messages: &str, root: &Path) -> Vec<Executable> {
+pub(crate) fn parse(messages: &str, root: &Path) -> Vec<Executable> {
     messages
         .lines()
         .filter_map(|line| serde_json::from_str::<Value>(line).ok())
@@ -86,7 +86,7 @@ pub fn parse(messages: &str, root: &Path) -> Vec<Executable> {
 
 /// Builds `copilot-bench` in release mode and returns its path (wherever cargo put it, so
 /// `CARGO_TARGET_DIR` is honoured): the binary behind `cargo xtask bench` and `soak`.
-pub fn release_bench(cargo: &str, root: &Path) -> Result<PathBuf, String> {
+pub(crate) fn release_bench(cargo: &str, root: &Path) -> Result<PathBuf, String> {
     let built = build(
         cargo,
         root,

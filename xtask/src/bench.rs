@@ -22,7 +22,7 @@ use crate::spec::workspace_root;
 const GRAPH_RS_SDK_REFERENCE: &str = "graph-rs-sdk 3.0.1 one-call program, measured elsewhere \
      on a 2-core machine: 533 s clean release build, 197 crates, 5.0 MB stripped";
 
-pub fn run(args: &[String]) -> Result<(), String> {
+pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let (mut quick, mut peers) = (false, false);
     for arg in args {
         match arg.as_str() {

@@ -10,7 +10,7 @@ use crate::spec;
 
 /// The parsed arguments of a check.
 #[derive(Debug)]
-pub struct Args {
+pub(crate) struct Args {
     pub input: PathBuf,
     pub format: Format,
     /// The spec file to read, and its name in messages.
@@ -22,7 +22,12 @@ pub struct Args {
 
 /// Parses `args` for `task`, whose positional argument is called `input` in messages;
 /// `extra` lists the task's own options that take a value. `Err` is the exit of a usage error.
-pub fn parse(task: &str, input: &str, extra: &[&str], args: &[String]) -> Result<Args, ExitCode> {
+pub(crate) fn parse(
+    task: &str,
+    input: &str,
+    extra: &[&str],
+    args: &[String],
+) -> Result<Args, ExitCode> {
     let usage = |message: &str| {
         eprintln!(
             "{task}: {message}\nusage: cargo xtask {task} <{input}> [--format text|json] [--spec PATH]"
@@ -84,7 +89,11 @@ pub fn parse(task: &str, input: &str, extra: &[&str], args: &[String]) -> Result
 
 /// Prints the outcome of a run of `task` and returns its exit code: the rendered report and
 /// its exit (0 or 1), or an unreadable input (2).
-pub fn finish(task: &str, format: Format, outcome: Result<(String, u8), Unreadable>) -> ExitCode {
+pub(crate) fn finish(
+    task: &str,
+    format: Format,
+    outcome: Result<(String, u8), Unreadable>,
+) -> ExitCode {
     match outcome {
         Ok((report, code)) => {
             print!("{report}");

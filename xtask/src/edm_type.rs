@@ -5,7 +5,7 @@
 
 /// A type as the docs write it: `String`, `DateTimeOffset`, `…promptType`, `… collection`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DocType {
+pub(crate) enum DocType {
     /// An Edm primitive by its docs name (`String`, `Int64`, …).
     Primitive(String),
     /// An enum or complex type by its short name (`promptType`, `evaluationResult`).
@@ -25,7 +25,7 @@ impl std::fmt::Display for DocType {
 
 impl DocType {
     /// Equal up to the case of type names (the docs once wrote `securitycopilot.promptType`).
-    pub fn same_as(&self, other: &DocType) -> bool {
+    pub(crate) fn same_as(&self, other: &DocType) -> bool {
         match (self, other) {
             (DocType::Primitive(a), DocType::Primitive(b)) => a == b,
             (DocType::Named(a), DocType::Named(b)) => a.eq_ignore_ascii_case(b),
@@ -35,7 +35,7 @@ impl DocType {
     }
 
     /// Reads a type cell: links are reduced to their text, `Edm.` and namespaces are dropped.
-    pub fn parse(cell: &str) -> DocType {
+    pub(crate) fn parse(cell: &str) -> DocType {
         let text = link_text(cell.trim());
         let lower = text.to_ascii_lowercase();
         if let Some(item) = lower
@@ -61,7 +61,7 @@ impl DocType {
 }
 
 /// The Edm primitive names the docs use.
-pub const PRIMITIVES: &[&str] = &[
+pub(crate) const PRIMITIVES: &[&str] = &[
     "String",
     "Boolean",
     "Int16",

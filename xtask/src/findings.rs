@@ -10,14 +10,14 @@ use serde_json::{Value, json};
 
 /// Output format of a check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub(crate) enum Format {
     Text,
     Json,
 }
 
 /// Why a run could not look at its input: the file, the 1-based line if known, the reason.
 #[derive(Debug)]
-pub struct Unreadable {
+pub(crate) struct Unreadable {
     pub file: String,
     pub line: Option<usize>,
     pub reason: String,
@@ -25,7 +25,7 @@ pub struct Unreadable {
 
 /// A place in the input: a file as shown in the report and a 1-based line.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct At {
+pub(crate) struct At {
     pub file: String,
     pub line: usize,
 }
@@ -38,7 +38,7 @@ impl std::fmt::Display for At {
 
 /// One item of a report.
 #[derive(Debug, Clone)]
-pub struct Finding {
+pub(crate) struct Finding {
     /// `resource session`, `endpoint GET /… (getSession)`, `entity type session`.
     pub group: String,
     /// A stable machine name for the kind of item (`property-missing`, `enum-member-missing`, …).
@@ -51,7 +51,7 @@ pub struct Finding {
 
 /// The findings of one run.
 #[derive(Debug, Default)]
-pub struct Findings {
+pub(crate) struct Findings {
     /// The spec must change: the run fails.
     pub drift: Vec<Finding>,
     /// The input itself is wrong in a way the spec must not follow: reported, not counted.
@@ -75,7 +75,7 @@ fn finding(
 }
 
 impl Findings {
-    pub fn drift(
+    pub(crate) fn drift(
         &mut self,
         group: String,
         kind: &'static str,
@@ -85,7 +85,7 @@ impl Findings {
         self.drift.push(finding(group, kind, message, at));
     }
 
-    pub fn problem(
+    pub(crate) fn problem(
         &mut self,
         group: String,
         kind: &'static str,
@@ -95,7 +95,7 @@ impl Findings {
         self.problems.push(finding(group, kind, message, at));
     }
 
-    pub fn info(
+    pub(crate) fn info(
         &mut self,
         group: String,
         kind: &'static str,
@@ -106,7 +106,7 @@ impl Findings {
     }
 
     /// Sorts every list by group, place and message, and drops repeated messages of a group.
-    pub fn sorted(mut self) -> Self {
+    pub(crate) fn sorted(mut self) -> Self {
         for list in [&mut self.drift, &mut self.problems, &mut self.info] {
             list.sort_by(|a, b| (&a.group, &a.at, &a.message).cmp(&(&b.group, &b.at, &b.message)));
             list.dedup_by(|a, b| a.group == b.group && a.message == b.message);
@@ -115,13 +115,13 @@ impl Findings {
     }
 
     /// The process exit code of a run with these findings: 0 without drift, 1 with.
-    pub fn exit(&self) -> u8 {
+    pub(crate) fn exit(&self) -> u8 {
         u8::from(!self.drift.is_empty())
     }
 
     /// Appends the sections that have items; `problems` and `info` are the headings of the
     /// uncounted lists.
-    pub fn render_sections(&self, out: &mut String, problems: &str, info: &str) {
+    pub(crate) fn render_sections(&self, out: &mut String, problems: &str, info: &str) {
         for (heading, list) in [
             ("drift (the spec must change):", &self.drift),
             (problems, &self.problems),
@@ -136,7 +136,7 @@ impl Findings {
 
     /// `result: 1 drift item, 2 doc problems`; `agree` is said when there is no drift, and
     /// `uncounted` names the uncounted lists in the singular (`("doc problem", "information item")`).
-    pub fn result_line(&self, agree: &str, uncounted: (&str, &str)) -> String {
+    pub(crate) fn result_line(&self, agree: &str, uncounted: (&str, &str)) -> String {
         let mut line = match self.drift.len() {
             0 => format!("result: {agree}"),
             n => format!("result: {}", count(n, "drift item")),
@@ -176,7 +176,7 @@ fn grouped(out: &mut String, findings: &[Finding]) {
 }
 
 /// The JSON items of a list: group, kind, message, file and line.
-pub fn items_json(findings: &[Finding]) -> Vec<Value> {
+pub(crate) fn items_json(findings: &[Finding]) -> Vec<Value> {
     findings
         .iter()
         .map(|f| {
@@ -192,7 +192,7 @@ pub fn items_json(findings: &[Finding]) -> Vec<Value> {
 }
 
 /// A report in `format`: `text()` for people, `json()` pretty-printed for machines.
-pub fn render(
+pub(crate) fn render(
     format: Format,
     text: impl FnOnce() -> String,
     json: impl FnOnce() -> Value,
@@ -211,7 +211,7 @@ fn pretty(value: &Value) -> String {
 }
 
 /// The JSON printed with `--format json` when the input cannot be read.
-pub fn error_json(error: &Unreadable) -> String {
+pub(crate) fn error_json(error: &Unreadable) -> String {
     json!({
         "error": { "file": error.file, "line": error.line, "message": error.reason },
         "exit": 2,

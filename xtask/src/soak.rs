@@ -9,7 +9,7 @@ use std::process::Command;
 use crate::artifacts;
 use crate::spec::workspace_root;
 
-pub fn run(args: &[String]) -> Result<(), String> {
+pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let mut forwarded: Vec<String> = Vec::new();
     let mut it = args.iter();
     while let Some(flag) = it.next() {

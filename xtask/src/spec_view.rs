@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::edm_type::DocType;
 
 /// Read access to the parts of the spec the check compares.
-pub struct SpecView<'a> {
+pub(crate) struct SpecView<'a> {
     pub spec: &'a Value,
     pub validator: Validator<'a>,
     pub ops: Vec<SpecOperation<'a>>,
@@ -20,7 +20,7 @@ pub struct SpecView<'a> {
 }
 
 impl<'a> SpecView<'a> {
-    pub fn new(spec: &'a Value) -> Self {
+    pub(crate) fn new(spec: &'a Value) -> Self {
         let ops = copilot_spec::operations(spec);
         let request_schemas = ops
             .iter()
@@ -39,7 +39,7 @@ impl<'a> SpecView<'a> {
         }
     }
 
-    pub fn schemas(&self) -> impl Iterator<Item = (&'a String, &'a Value)> {
+    pub(crate) fn schemas(&self) -> impl Iterator<Item = (&'a String, &'a Value)> {
         self.spec
             .pointer("/components/schemas")
             .and_then(Value::as_object)
@@ -48,7 +48,7 @@ impl<'a> SpecView<'a> {
     }
 
     /// The operation answering `method` at `path` (a docs template or an example URL).
-    pub fn operation(&self, method: &str, path: &str) -> Option<SpecOperation<'a>> {
+    pub(crate) fn operation(&self, method: &str, path: &str) -> Option<SpecOperation<'a>> {
         let docs = segments(path);
         self.ops
             .iter()
@@ -69,7 +69,10 @@ impl<'a> SpecView<'a> {
     }
 
     /// All query option names of `op`, and those the docs are expected to list.
-    pub fn query_options(&self, op: &SpecOperation<'a>) -> (BTreeSet<String>, BTreeSet<String>) {
+    pub(crate) fn query_options(
+        &self,
+        op: &SpecOperation<'a>,
+    ) -> (BTreeSet<String>, BTreeSet<String>) {
         let mut all = BTreeSet::new();
         let mut documented = BTreeSet::new();
         let path_level = self.spec.pointer(&format!(
@@ -99,7 +102,7 @@ impl<'a> SpecView<'a> {
         (all, documented)
     }
 
-    pub fn success_codes(&self, op: &SpecOperation<'a>) -> BTreeSet<u16> {
+    pub(crate) fn success_codes(&self, op: &SpecOperation<'a>) -> BTreeSet<u16> {
         op.object
             .get("responses")
             .and_then(Value::as_object)
@@ -111,7 +114,7 @@ impl<'a> SpecView<'a> {
     }
 
     /// The JSON schema of `op`'s response with `status` (exact code or `4XX`-style range).
-    pub fn response_schema(&self, op: &SpecOperation<'a>, status: u16) -> Option<&'a Value> {
+    pub(crate) fn response_schema(&self, op: &SpecOperation<'a>, status: u16) -> Option<&'a Value> {
         let responses = op.object.get("responses")?;
         let response = responses
             .get(status.to_string())
@@ -121,7 +124,7 @@ impl<'a> SpecView<'a> {
             .pointer("/content/application~1json/schema")
     }
 
-    pub fn is_collection(&self, schema: &'a Value) -> bool {
+    pub(crate) fn is_collection(&self, schema: &'a Value) -> bool {
         self.validator
             .resolve(schema)
             .and_then(|s| s.pointer("/properties/value/type"))
@@ -130,7 +133,7 @@ impl<'a> SpecView<'a> {
     }
 
     /// The component name of a `$ref` schema (or `inline schema`).
-    pub fn name_of(&self, schema: &Value) -> String {
+    pub(crate) fn name_of(&self, schema: &Value) -> String {
         schema
             .get("$ref")
             .and_then(Value::as_str)
@@ -140,7 +143,7 @@ impl<'a> SpecView<'a> {
     }
 
     /// The component documented by the resource page of `name` (matched by `x-odata-type`).
-    pub fn resource(&self, name: &str) -> Option<(&'a str, &'a Value)> {
+    pub(crate) fn resource(&self, name: &str) -> Option<(&'a str, &'a Value)> {
         let suffix = format!(".{}", name.to_ascii_lowercase());
         let candidates = || {
             self.schemas()
@@ -157,7 +160,7 @@ impl<'a> SpecView<'a> {
     }
 
     /// The members of the enum schema called `name` (any case).
-    pub fn enumeration(&self, name: &str) -> Option<(&'a str, Vec<String>)> {
+    pub(crate) fn enumeration(&self, name: &str) -> Option<(&'a str, Vec<String>)> {
         let (schema_name, schema) = self.schemas().find(|(n, _)| n.eq_ignore_ascii_case(name))?;
         let members = schema.get("enum")?.as_array()?;
         Some((
@@ -170,7 +173,7 @@ impl<'a> SpecView<'a> {
     }
 
     /// The properties of `schema` (following `$ref` and `allOf`), without `@odata` annotations.
-    pub fn properties(&self, schema: &'a Value) -> Vec<(&'a str, &'a Value)> {
+    pub(crate) fn properties(&self, schema: &'a Value) -> Vec<(&'a str, &'a Value)> {
         let mut out = Vec::new();
         let Some(schema) = self.validator.resolve(schema) else {
             return out;
@@ -196,7 +199,7 @@ impl<'a> SpecView<'a> {
         out
     }
 
-    pub fn required(&self, schema: &'a Value) -> Vec<String> {
+    pub(crate) fn required(&self, schema: &'a Value) -> Vec<String> {
         self.validator
             .resolve(schema)
             .and_then(|s| s.get("required"))
@@ -207,12 +210,12 @@ impl<'a> SpecView<'a> {
             .collect()
     }
 
-    pub fn nullable(&self, property: &Value) -> bool {
+    pub(crate) fn nullable(&self, property: &Value) -> bool {
         property.get("nullable").and_then(Value::as_bool) == Some(true)
     }
 
     /// A property schema in the docs' vocabulary.
-    pub fn doc_type(&self, property: &Value) -> DocType {
+    pub(crate) fn doc_type(&self, property: &Value) -> DocType {
         let reference = property.get("$ref").or_else(|| {
             property
                 .get("allOf")?
@@ -267,7 +270,7 @@ impl<'a> SpecView<'a> {
 }
 
 /// The path segments of a docs template or example URL, without host, version and query.
-pub fn segments(path: &str) -> Vec<&str> {
+pub(crate) fn segments(path: &str) -> Vec<&str> {
     let path = path.split(['?', '#']).next().unwrap_or(path);
     let path = path
         .strip_prefix("https://graph.microsoft.com")

@@ -29,21 +29,38 @@ impl Client {
 /// Default headers carrying `Authorization: Bearer <token>`, marked sensitive so that reqwest
 /// never prints them.
 pub fn bearer_headers(token: &str) -> Result<reqwest::header::HeaderMap, InvalidToken> {
+    if let Some(position) = token
+        .bytes()
+        .position(|b| !(b == b'\t' || (0x20..0x7f).contains(&b)))
+    {
+        return Err(InvalidToken { position });
+    }
     let mut value = reqwest::header::HeaderValue::try_from(format!("Bearer {token}"))
-        .map_err(|_| InvalidToken)?;
+        .map_err(|_| InvalidToken { position: 0 })?;
     value.set_sensitive(true);
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert(reqwest::header::AUTHORIZATION, value);
     Ok(headers)
 }
 
-/// A token that cannot be sent in an HTTP header (it contains control characters).
+/// A token that cannot be sent: it holds a byte not allowed in an HTTP header (often the
+/// trailing newline of a token read from a file or a pipe). It never holds the token itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct InvalidToken;
+#[non_exhaustive]
+pub struct InvalidToken {
+    /// The offset of the first byte that cannot be sent, counted in the token (visible ASCII,
+    /// space and tab are allowed, as in an HTTP field value).
+    pub position: usize,
+}
 
 impl std::fmt::Display for InvalidToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("the bearer token contains characters not allowed in an HTTP header")
+        write!(
+            f,
+            "the token cannot be sent in an Authorization header: byte {} is not visible ASCII \
+             (a trailing newline or stray character from where it was copied?)",
+            self.position
+        )
     }
 }
 

@@ -49,7 +49,7 @@ mod generated;
 #[rustfmt::skip]
 pub mod catalogue;
 
-pub use constructors::{GRAPH_BETA_BASE_URL, bearer_headers};
+pub use constructors::{GRAPH_BETA_BASE_URL, InvalidToken, bearer_headers};
 pub use generated::*;
 pub use hooks::{Hooks, PrepareFuture, Transport, TransportFuture};
 pub use progenitor_client::OperationInfo;

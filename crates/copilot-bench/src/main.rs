@@ -18,15 +18,22 @@ use std::time::Duration;
 use copilot_ergonomic::Copilot;
 use copilot_fake::{FakeConfig, FakeServer};
 
+/// The bearer token the bench's fake accepts.
 pub const TOKEN: &str = "bench-token";
 
 /// How much work each figure does.
 pub struct Plan {
+    /// Rounds of each figure (its median is reported).
     pub runs: usize,
+    /// Calls per round of the call-overhead loop.
     pub calls: usize,
+    /// Sessions the paging figure lists.
     pub sessions: usize,
+    /// Page size of the paging figure.
     pub page: i32,
+    /// How long after creation the ask figure's evaluation completes.
     pub ask_after: Duration,
+    /// Questions of the ask figure.
     pub asks: usize,
     /// Run only one side of the call-overhead loop (for `perf record`).
     pub profile: Option<String>,

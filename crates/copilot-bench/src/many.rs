@@ -44,7 +44,7 @@ async fn run(copilot: &Copilot, questions: usize, concurrency: usize) -> (usize,
 
 /// 1,000 questions (fewer with `quick`) at concurrency 32 against a fake limited to
 /// `rate` requests per second.
-pub async fn throttled(server: &tokio::runtime::Handle, quick: bool) -> Result<(), String> {
+pub(crate) async fn throttled(server: &tokio::runtime::Handle, quick: bool) -> Result<(), String> {
     // The rate limit, not polling, bounds these runs: 32 questions polling every 500 ms at most
     // need 4 requests a second each.
     let (questions, rate) = if quick { (500, 200) } else { (1_000, 100) };
@@ -106,7 +106,7 @@ fn stored(dump: &serde_json::Value) -> (usize, usize) {
 
 /// Peak resident memory of a run of 1,000 and of 10,000 questions (the fake keeps at most
 /// 1,000 sessions, so its store stays the same size).
-pub async fn memory(server: &tokio::runtime::Handle, quick: bool) -> Result<(), String> {
+pub(crate) async fn memory(server: &tokio::runtime::Handle, quick: bool) -> Result<(), String> {
     let sizes = if quick { [500, 5_000] } else { [1_000, 10_000] };
     let mut peaks = Vec::new();
     for n in sizes {

@@ -11,7 +11,7 @@ use copilot_bench::rss;
 
 use crate::{Plan, TOKEN};
 
-pub struct Bench<'a> {
+pub(crate) struct Bench<'a> {
     pub plan: &'a Plan,
     pub server: &'a FakeServer,
     pub copilot: &'a Copilot,
@@ -19,7 +19,7 @@ pub struct Bench<'a> {
 }
 
 /// The median of `values` (the mean of the middle two for an even count).
-pub fn median(mut values: Vec<f64>) -> f64 {
+pub(crate) fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(|a, b| a.total_cmp(b));
     let n = values.len();
     if n == 0 {
@@ -33,7 +33,7 @@ pub fn median(mut values: Vec<f64>) -> f64 {
 }
 
 /// Prints one figure in the agreed format.
-pub fn report(name: &str, value: f64, unit: &str, baseline: f64, baseline_name: &str) {
+pub(crate) fn report(name: &str, value: f64, unit: &str, baseline: f64, baseline_name: &str) {
     println!(
         "{name}: {value:.precision$} {unit} (ratio {:.3} vs {baseline_name} at {baseline:.precision$} {unit})",
         value / baseline,
@@ -82,7 +82,7 @@ impl Bench<'_> {
     }
 
     /// N getSession calls through copilot-ergonomic vs a reqwest + serde_json loop.
-    pub async fn call_overhead(&self) -> Result<(), String> {
+    pub(crate) async fn call_overhead(&self) -> Result<(), String> {
         let (session, url) = self.call_target("overhead").await?;
         let raw_call = || self.raw_get::<Session>(&url);
         for _ in 0..200 {
@@ -114,7 +114,7 @@ impl Bench<'_> {
     }
 
     /// 100,000 getSession calls of one side only, for a profiler.
-    pub async fn profile(&self, side: &str) -> Result<(), String> {
+    pub(crate) async fn profile(&self, side: &str) -> Result<(), String> {
         let (session, url) = self.call_target("profile").await?;
         let started = Instant::now();
         let calls: usize = std::env::var("PROFILE_CALLS")
@@ -135,7 +135,7 @@ impl Bench<'_> {
     }
 
     /// Streams every session (1,000 pages of 100) vs a loop following `@odata.nextLink`.
-    pub async fn paging(&self) -> Result<(), String> {
+    pub(crate) async fn paging(&self) -> Result<(), String> {
         self.seed_sessions().await?;
         let first = format!("{}/sessions?$top={}", self.workspace_url(), self.plan.page);
         let raw_walk = || async {
@@ -228,7 +228,7 @@ impl Bench<'_> {
     /// `ask()` on an evaluation that completes `ask_after` after creation: how long after the
     /// completion the answer is in hand, and how many polls it took, vs a reqwest loop polling
     /// every 100 ms. All flows run at once.
-    pub async fn ask_latency(&self) -> Result<(), String> {
+    pub(crate) async fn ask_latency(&self) -> Result<(), String> {
         let asks = self.plan.asks;
         eprintln!(
             "ask latency: {asks} asks and {asks} fixed-interval pollers, T = {} ms",

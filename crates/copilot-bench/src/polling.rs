@@ -25,7 +25,7 @@ fn polls(options: &WaitOptions, run: Duration) -> u32 {
 
 /// Prints `polls-Ts: N polls, …` for each T: polls per answer and the latest an answer that
 /// completes around T is seen (the pause there), against a fixed 1 s poller.
-pub fn table() {
+pub(crate) fn table() {
     let options = WaitOptions::default();
     let fixed =
         WaitOptions::default().with_intervals(Duration::from_secs(1), Duration::from_secs(1));

@@ -133,7 +133,7 @@ async fn per_request(client: &reqwest::Client, url: &str, n: usize) -> Result<f6
 }
 
 /// The handshake figures; `server` runs the HTTPS server, this runtime the clients.
-pub async fn handshakes(server: &tokio::runtime::Handle, quick: bool) -> Result<(), String> {
+pub(crate) async fn handshakes(server: &tokio::runtime::Handle, quick: bool) -> Result<(), String> {
     let (runs, n) = if quick { (3, 100) } else { (7, 200) };
     eprintln!("bench: TLS handshakes ({runs} rounds of {n} requests per provider and mode)");
     let (url, cert) = serve(server).await?;

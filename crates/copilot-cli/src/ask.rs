@@ -17,10 +17,10 @@ use crate::progress::{self, Spinner};
 use crate::promptbook::Promptbook;
 
 /// An answer and the ids of every call that produced it.
-pub type Asked = (Answer, Vec<RequestIds>);
+pub(crate) type Asked = (Answer, Vec<RequestIds>);
 
 /// `seccopilot ask QUESTION [--session ID]`.
-pub async fn ask(
+pub(crate) async fn ask(
     copilot: &Copilot,
     workspace: &str,
     question: &str,
@@ -45,7 +45,7 @@ pub async fn ask(
 }
 
 /// `seccopilot resume REF`.
-pub async fn resume(
+pub(crate) async fn resume(
     copilot: &Copilot,
     reference: &EvaluationRef,
     output: Output,
@@ -60,7 +60,7 @@ pub async fn resume(
 }
 
 /// Asks `question` in `session`: prompt, evaluation, wait.
-pub async fn ask_in(
+pub(crate) async fn ask_in(
     copilot: &Copilot,
     session: &SessionClient,
     question: &str,
@@ -109,7 +109,7 @@ fn report(answer: &Answer, ids: &[RequestIds], output: Output) -> u8 {
 }
 
 /// `seccopilot run-book FILE [--var NAME=VALUE]...`.
-pub async fn run_book(
+pub(crate) async fn run_book(
     copilot: &Copilot,
     workspace: &str,
     file: &Path,
@@ -199,7 +199,7 @@ fn print_book(name: &str, session_id: &str, steps: Vec<ItemRecord>) {
 }
 
 /// A session's name for its first question: the first line, at most 100 characters.
-pub fn session_name(question: &str) -> String {
+pub(crate) fn session_name(question: &str) -> String {
     let line = question.trim().lines().next().unwrap_or_default();
     match line.char_indices().nth(100) {
         Some((end, _)) => format!("{}…", &line[..end]),

@@ -13,7 +13,7 @@ use crate::output::{self, ItemRecord};
 use crate::progress::{self, Spinner};
 
 /// `seccopilot ask-many [FILE|-] [--concurrency N]`.
-pub async fn run(
+pub(crate) async fn run(
     ws: &WorkspaceClient,
     file: Option<&Path>,
     concurrency: usize,

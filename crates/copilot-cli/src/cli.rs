@@ -19,7 +19,7 @@ Exit codes: 0 success, 1 error, 2 usage, 4 authentication required or refused, \
 5 answered unsuccessfully, 6 throttled or out of capacity, 7 wait deadline passed \
 (resume later), 130 interrupted."
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(flatten)]
     pub global: Global,
     #[command(subcommand)]
@@ -28,7 +28,7 @@ pub struct Cli {
 
 /// Options every command takes.
 #[derive(Debug, Args)]
-pub struct Global {
+pub(crate) struct Global {
     /// Answer from an embedded copilot-fake instead of Security Copilot (no credentials needed)
     #[arg(long, global = true)]
     pub demo: bool,
@@ -66,7 +66,7 @@ pub struct Global {
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Output {
+pub(crate) enum Output {
     /// For people: answers as they came (Markdown stays Markdown), lists as columns
     Text,
     /// One JSON object (or array) per command
@@ -77,7 +77,7 @@ pub enum Output {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Ask a question and print the answer
     Ask {
         /// The question
@@ -130,7 +130,7 @@ pub enum Command {
 
 /// Transcript formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TranscriptFormat {
+pub(crate) enum TranscriptFormat {
     /// Markdown: a heading per prompt, its answers below
     Md,
     /// The same as data

@@ -13,18 +13,18 @@ use crate::exit::Failure;
 static DEMO: AtomicBool = AtomicBool::new(false);
 
 /// Whether this run answers from the embedded fake.
-pub fn is_demo() -> bool {
+pub(crate) fn is_demo() -> bool {
     DEMO.load(Ordering::Relaxed)
 }
 
 /// The client, and the embedded server in `--demo` (it stops when dropped).
-pub struct Connected {
+pub(crate) struct Connected {
     pub copilot: Copilot,
     pub _fake: Option<FakeServer>,
 }
 
 /// Connects as the global options say.
-pub async fn connect(global: &Global) -> Result<Connected, Failure> {
+pub(crate) async fn connect(global: &Global) -> Result<Connected, Failure> {
     let wait = WaitOptions::default().with_deadline(Duration::from_secs_f64(global.deadline));
     let builder = Copilot::builder()
         .user_agent(concat!("seccopilot/", env!("CARGO_PKG_VERSION")))

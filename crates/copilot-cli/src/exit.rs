@@ -3,24 +3,24 @@
 use copilot_ergonomic::{Error, EvaluationRef, Outcome};
 
 /// Success.
-pub const OK: u8 = 0;
+pub(crate) const OK: u8 = 0;
 /// Any other error.
-pub const ERROR: u8 = 1;
+pub(crate) const ERROR: u8 = 1;
 /// A usage error (clap's code too).
-pub const USAGE: u8 = 2;
+pub(crate) const USAGE: u8 = 2;
 /// Authentication required or refused (no credentials, 401, 403).
-pub const AUTH: u8 = 4;
+pub(crate) const AUTH: u8 = 4;
 /// Answered, but not successfully (rejected, error, timedOut, needAdditionalClaims, …).
-pub const UNSUCCESSFUL: u8 = 5;
+pub(crate) const UNSUCCESSFUL: u8 = 5;
 /// Throttled (429) or out of capacity (capacityExceeded).
-pub const THROTTLED: u8 = 6;
+pub(crate) const THROTTLED: u8 = 6;
 /// The wait deadline passed; the evaluation may still finish.
-pub const DEADLINE: u8 = 7;
+pub(crate) const DEADLINE: u8 = 7;
 /// Interrupted (Ctrl-C).
-pub const INTERRUPTED: u8 = 130;
+pub(crate) const INTERRUPTED: u8 = 130;
 
 /// The exit code for an error.
-pub fn code_of(error: &Error) -> u8 {
+pub(crate) fn code_of(error: &Error) -> u8 {
     match error {
         Error::WaitTimedOut { .. } => return DEADLINE,
         Error::Auth(_) => return AUTH,
@@ -37,7 +37,7 @@ pub fn code_of(error: &Error) -> u8 {
 }
 
 /// The exit code for how an evaluation ended.
-pub fn code_of_outcome(outcome: &Outcome) -> u8 {
+pub(crate) fn code_of_outcome(outcome: &Outcome) -> u8 {
     match outcome {
         Outcome::Success => OK,
         Outcome::CapacityExceeded => THROTTLED,
@@ -47,18 +47,18 @@ pub fn code_of_outcome(outcome: &Outcome) -> u8 {
 
 /// The worse of two exit codes: any failure beats success, and among failures the higher code
 /// (the more specific one) wins, except that an interruption wins over everything.
-pub fn worst(a: u8, b: u8) -> u8 {
+pub(crate) fn worst(a: u8, b: u8) -> u8 {
     a.max(b)
 }
 
 /// How to tell someone to sign in.
-pub const SIGN_IN_HINT: &str = "sign in with one of: set COPILOT_TOKEN to a Graph access token; \
+pub(crate) const SIGN_IN_HINT: &str = "sign in with one of: set COPILOT_TOKEN to a Graph access token; \
 run `az login` (Azure CLI, with --features azure, the default); or try `seccopilot --demo ...` \
 to see it work without an account";
 
 /// A command that did not succeed: its exit code and what to print on stderr.
 #[derive(Debug)]
-pub struct Failure {
+pub(crate) struct Failure {
     /// The exit code.
     pub code: u8,
     /// The one-line message.
@@ -69,7 +69,7 @@ pub struct Failure {
 
 impl Failure {
     /// A failure with `code` and `message`.
-    pub fn new(code: u8, message: impl Into<String>) -> Self {
+    pub(crate) fn new(code: u8, message: impl Into<String>) -> Self {
         Self {
             code,
             message: message.into(),
@@ -78,23 +78,23 @@ impl Failure {
     }
 
     /// A usage error (exit 2).
-    pub fn usage(message: impl Into<String>) -> Self {
+    pub(crate) fn usage(message: impl Into<String>) -> Self {
         Self::new(USAGE, message)
     }
 
     /// No credentials at all (exit 4).
-    pub fn no_credentials(detail: &str) -> Self {
+    pub(crate) fn no_credentials(detail: &str) -> Self {
         Self::new(AUTH, format!("no credentials: {detail}")).hint(SIGN_IN_HINT)
     }
 
     /// With another line on stderr.
-    pub fn hint(mut self, line: impl Into<String>) -> Self {
+    pub(crate) fn hint(mut self, line: impl Into<String>) -> Self {
         self.hints.push(line.into());
         self
     }
 
     /// The failure for a library error, with the resume command when an evaluation is left.
-    pub fn from_error(error: &Error) -> Self {
+    pub(crate) fn from_error(error: &Error) -> Self {
         let code = code_of(error);
         let mut failure = Self::new(code, error.to_string());
         if code == AUTH {
@@ -107,7 +107,7 @@ impl Failure {
     }
 
     /// Adds how to resume waiting for `reference`.
-    pub fn resume_hint(self, reference: &EvaluationRef) -> Self {
+    pub(crate) fn resume_hint(self, reference: &EvaluationRef) -> Self {
         let resume = format!("resume with: seccopilot resume {reference}");
         if crate::connect::is_demo() {
             self.hint(resume)

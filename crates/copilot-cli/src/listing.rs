@@ -10,7 +10,7 @@ use crate::exit::{self, Failure};
 use crate::output;
 
 /// `seccopilot sessions [--top N]`.
-pub async fn sessions(ws: &WorkspaceClient, top: u32, out: Output) -> Result<u8, Failure> {
+pub(crate) async fn sessions(ws: &WorkspaceClient, top: u32, out: Output) -> Result<u8, Failure> {
     let sessions = collect(ws.sessions().top(top as i32), top as usize).await?;
     print(
         &sessions,
@@ -28,7 +28,7 @@ pub async fn sessions(ws: &WorkspaceClient, top: u32, out: Output) -> Result<u8,
 }
 
 /// `seccopilot plugins`.
-pub async fn plugins(ws: &WorkspaceClient, out: Output) -> Result<u8, Failure> {
+pub(crate) async fn plugins(ws: &WorkspaceClient, out: Output) -> Result<u8, Failure> {
     let plugins = collect(ws.plugins(), usize::MAX).await?;
     print(
         &plugins,

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 /// An answer as data (`--output json|ndjson`, `ask-many`).
 #[derive(Debug, Serialize)]
-pub struct AnswerRecord {
+pub(crate) struct AnswerRecord {
     pub session_id: String,
     pub prompt_id: String,
     pub evaluation_id: String,
@@ -22,7 +22,7 @@ pub struct AnswerRecord {
 
 /// The ids of one call, to quote to Microsoft support.
 #[derive(Debug, Serialize)]
-pub struct RequestIdRecord {
+pub(crate) struct RequestIdRecord {
     pub operation: String,
     pub request_id: Option<String>,
     pub client_request_id: String,
@@ -30,7 +30,7 @@ pub struct RequestIdRecord {
 
 impl AnswerRecord {
     /// The record of `answer`, with the ids of every call that produced it.
-    pub fn of(answer: &Answer, ids: &[RequestIds]) -> Self {
+    pub(crate) fn of(answer: &Answer, ids: &[RequestIds]) -> Self {
         Self {
             session_id: answer.session_id().to_string(),
             prompt_id: answer.prompt_id().to_string(),
@@ -53,7 +53,7 @@ impl AnswerRecord {
 
 /// An error as data (`ask-many`, `run-book` in NDJSON).
 #[derive(Debug, Serialize)]
-pub struct ErrorRecord {
+pub(crate) struct ErrorRecord {
     pub message: String,
     pub code: Option<String>,
     pub status: Option<u16>,
@@ -63,7 +63,7 @@ pub struct ErrorRecord {
 
 impl ErrorRecord {
     /// The record of `error`.
-    pub fn of(error: &Error) -> Self {
+    pub(crate) fn of(error: &Error) -> Self {
         Self {
             message: error.to_string(),
             code: error.code().map(str::to_string),
@@ -76,7 +76,7 @@ impl ErrorRecord {
 
 /// One question of `ask-many` or one step of `run-book`: the answer's fields, or `error`.
 #[derive(Debug, Serialize)]
-pub struct ItemRecord {
+pub(crate) struct ItemRecord {
     pub index: usize,
     pub question: String,
     #[serde(flatten)]
@@ -87,7 +87,7 @@ pub struct ItemRecord {
 
 impl ItemRecord {
     /// The record of one question's result.
-    pub fn of(
+    pub(crate) fn of(
         index: usize,
         question: &str,
         result: &Result<(Answer, Vec<RequestIds>), Error>,
@@ -105,7 +105,7 @@ impl ItemRecord {
     }
 
     /// The exit code this item contributes.
-    pub fn exit_code(result: &Result<(Answer, Vec<RequestIds>), Error>) -> u8 {
+    pub(crate) fn exit_code(result: &Result<(Answer, Vec<RequestIds>), Error>) -> u8 {
         match result {
             Ok((answer, _)) => crate::exit::code_of_outcome(answer.outcome()),
             Err(e) => crate::exit::code_of(e),
@@ -114,12 +114,12 @@ impl ItemRecord {
 }
 
 /// The service's name for an outcome (`success`, `rejected`, `capacityExceeded`, …).
-pub fn outcome_name(outcome: &Outcome) -> String {
+pub(crate) fn outcome_name(outcome: &Outcome) -> String {
     outcome.as_str().to_string()
 }
 
 /// Writes `text` to stdout in one piece, with a final newline.
-pub fn print_text(text: &str) {
+pub(crate) fn print_text(text: &str) {
     let mut out = String::with_capacity(text.len() + 1);
     out.push_str(text);
     if !out.ends_with('\n') {
@@ -129,14 +129,14 @@ pub fn print_text(text: &str) {
 }
 
 /// Writes `value` as pretty JSON (one object per command).
-pub fn print_json<T: Serialize>(value: &T) {
+pub(crate) fn print_json<T: Serialize>(value: &T) {
     let mut text = serde_json::to_string_pretty(value).expect("records serialise");
     text.push('\n');
     write_stdout(&text);
 }
 
 /// Writes `value` as one NDJSON line.
-pub fn print_line<T: Serialize>(value: &T) {
+pub(crate) fn print_line<T: Serialize>(value: &T) {
     let mut text = serde_json::to_string(value).expect("records serialise");
     text.push('\n');
     write_stdout(&text);
@@ -149,7 +149,7 @@ fn write_stdout(text: &str) {
 }
 
 /// Aligned columns for people; the last column is not padded.
-pub fn columns(rows: &[Vec<String>]) -> String {
+pub(crate) fn columns(rows: &[Vec<String>]) -> String {
     let width = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..width)
         .map(|i| {
@@ -179,13 +179,15 @@ pub fn columns(rows: &[Vec<String>]) -> String {
 }
 
 /// A timestamp, or `None` for Graph's "not yet" sentinel `0001-01-01T00:00:00Z`.
-pub fn real_time(t: Option<chrono::DateTime<chrono::Utc>>) -> Option<chrono::DateTime<chrono::Utc>> {
+pub(crate) fn real_time(
+    t: Option<chrono::DateTime<chrono::Utc>>,
+) -> Option<chrono::DateTime<chrono::Utc>> {
     use chrono::Datelike as _;
     t.filter(|t| t.year() > 1)
 }
 
 /// A timestamp for people, or `-`.
-pub fn time(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
+pub(crate) fn time(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
     real_time(t)
         .map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
         .unwrap_or_else(|| "-".into())

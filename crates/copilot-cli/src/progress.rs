@@ -9,11 +9,11 @@ use copilot_ergonomic::EvaluationRef;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// A spinner on stderr, or nothing when stderr is not a terminal; cleared when dropped.
-pub struct Spinner(ProgressBar);
+pub(crate) struct Spinner(ProgressBar);
 
 impl Spinner {
     /// Starts spinning with `message`.
-    pub fn start(message: impl Into<String>) -> Self {
+    pub(crate) fn start(message: impl Into<String>) -> Self {
         if !std::io::stderr().is_terminal() {
             return Self(ProgressBar::hidden());
         }
@@ -27,7 +27,7 @@ impl Spinner {
     }
 
     /// Changes the message.
-    pub fn set(&self, message: impl Into<String>) {
+    pub(crate) fn set(&self, message: impl Into<String>) {
         self.0.set_message(message.into());
     }
 }
@@ -40,7 +40,7 @@ impl Drop for Spinner {
 
 /// What a command has started on the service and not finished waiting for.
 #[derive(Debug, Default, Clone)]
-pub struct InFlight {
+pub(crate) struct InFlight {
     /// Sessions created or continued.
     pub session: Option<String>,
     /// Evaluations started whose answer has not been read.
@@ -57,26 +57,26 @@ fn with<R>(f: impl FnOnce(&mut InFlight) -> R) -> R {
 }
 
 /// Records the session a command works in.
-pub fn session(id: &str) {
+pub(crate) fn session(id: &str) {
     with(|f| f.session = Some(id.to_string()));
 }
 
 /// Records an evaluation that is being waited for.
-pub fn started(reference: &EvaluationRef) {
+pub(crate) fn started(reference: &EvaluationRef) {
     with(|f| f.evaluations.push(reference.clone()));
 }
 
 /// Forgets an evaluation whose answer was read.
-pub fn finished(reference: &EvaluationRef) {
+pub(crate) fn finished(reference: &EvaluationRef) {
     with(|f| f.evaluations.retain(|r| r != reference));
 }
 
 /// Sets how many questions are in flight without a known evaluation.
-pub fn unknown(n: usize) {
+pub(crate) fn unknown(n: usize) {
     with(|f| f.unknown = n);
 }
 
 /// What is in flight now.
-pub fn snapshot() -> InFlight {
+pub(crate) fn snapshot() -> InFlight {
     with(|f| f.clone())
 }

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 /// A promptbook.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Promptbook {
+pub(crate) struct Promptbook {
     /// Its name.
     #[serde(default)]
     pub name: String,
@@ -30,7 +30,7 @@ pub struct Promptbook {
 
 /// One prompt of a promptbook.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PromptbookPrompt {
+pub(crate) struct PromptbookPrompt {
     /// `Prompt` (the only type Graph can run).
     #[serde(rename = "promptType", default = "prompt_type")]
     pub prompt_type: String,
@@ -45,7 +45,7 @@ fn prompt_type() -> String {
 
 /// An input of a promptbook.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PromptbookInput {
+pub(crate) struct PromptbookInput {
     /// The placeholder's name: `<name>` in the prompts.
     pub name: String,
     /// What to fill in.
@@ -56,7 +56,7 @@ pub struct PromptbookInput {
 /// Why a promptbook cannot be read or filled.
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum PromptbookError {
+pub(crate) enum PromptbookError {
     /// The text is not a promptbook.
     Parse(serde_json::Error),
     /// The promptbook has no prompts.
@@ -119,12 +119,12 @@ impl std::error::Error for PromptbookError {
 
 impl Promptbook {
     /// Reads a promptbook from its JSON export.
-    pub fn from_json(text: &str) -> Result<Self, PromptbookError> {
+    pub(crate) fn from_json(text: &str) -> Result<Self, PromptbookError> {
         serde_json::from_str(text).map_err(PromptbookError::Parse)
     }
 
     /// The placeholder names used in its prompts, in order of first use.
-    pub fn placeholders(&self) -> Vec<String> {
+    pub(crate) fn placeholders(&self) -> Vec<String> {
         let mut seen = BTreeSet::new();
         let mut names = Vec::new();
         for prompt in &self.prompts {
@@ -139,7 +139,10 @@ impl Promptbook {
 
     /// Its prompts with every `<name>` replaced by `values[name]`; every placeholder needs a
     /// value, and every value a placeholder (or a declared input).
-    pub fn fill(&self, values: &BTreeMap<String, String>) -> Result<Vec<String>, PromptbookError> {
+    pub(crate) fn fill(
+        &self,
+        values: &BTreeMap<String, String>,
+    ) -> Result<Vec<String>, PromptbookError> {
         if self.prompts.is_empty() {
             return Err(PromptbookError::Empty);
         }

@@ -12,7 +12,7 @@ use crate::output;
 
 /// A session's conversation as data.
 #[derive(Debug, Serialize)]
-pub struct Transcript {
+pub(crate) struct Transcript {
     pub session_id: String,
     pub display_name: Option<String>,
     pub created_date_time: Option<DateTime<Utc>>,
@@ -21,7 +21,7 @@ pub struct Transcript {
 
 /// A prompt and its evaluations.
 #[derive(Debug, Serialize)]
-pub struct PromptEntry {
+pub(crate) struct PromptEntry {
     pub prompt_id: String,
     pub content: Option<String>,
     pub created_date_time: Option<DateTime<Utc>>,
@@ -30,7 +30,7 @@ pub struct PromptEntry {
 
 /// One evaluation of a prompt.
 #[derive(Debug, Serialize)]
-pub struct EvaluationEntry {
+pub(crate) struct EvaluationEntry {
     pub evaluation_id: String,
     /// `created`, `running`, `completed`, …
     pub state: Option<String>,
@@ -42,7 +42,7 @@ pub struct EvaluationEntry {
 }
 
 /// `seccopilot transcript SESSION_ID [--format md|json]`.
-pub async fn run(session: &SessionClient, format: TranscriptFormat) -> Result<u8, Failure> {
+pub(crate) async fn run(session: &SessionClient, format: TranscriptFormat) -> Result<u8, Failure> {
     let transcript = read(session).await?;
     match format {
         TranscriptFormat::Md => output::print_text(&markdown(&transcript)),
@@ -75,7 +75,6 @@ async fn read(session: &SessionClient) -> Result<Transcript, Error> {
     })
 }
 
-
 fn entry(e: &Evaluation) -> EvaluationEntry {
     EvaluationEntry {
         evaluation_id: e.id.clone().unwrap_or_default(),
@@ -88,7 +87,7 @@ fn entry(e: &Evaluation) -> EvaluationEntry {
 }
 
 /// The transcript as Markdown: a heading per prompt, each answer under it.
-pub fn markdown(t: &Transcript) -> String {
+pub(crate) fn markdown(t: &Transcript) -> String {
     let mut md = format!(
         "# {}\n\nSession `{}`, created {}.\n",
         t.display_name.as_deref().unwrap_or("Session"),

@@ -277,9 +277,13 @@ async fn ctrl_c_exits_130_with_the_reference_and_resume_works() {
         );
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    let pid = child.id().expect("pid") as libc::pid_t;
-    // SAFETY: sending a signal to the child this test spawned and has not reaped.
-    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+    // Ctrl-C as a terminal sends it: SIGINT, through kill(1) (the workspace forbids unsafe code).
+    let pid = child.id().expect("pid").to_string();
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .expect("run kill(1)");
+    assert!(sent.success(), "kill -INT {pid} failed: {sent}");
     let out = common::finish(child.wait_with_output().await.expect("wait"));
     assert_eq!(out.code, 130, "{out:#?}");
     assert_eq!(out.stdout, "", "nothing on stdout");

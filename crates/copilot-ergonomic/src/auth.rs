@@ -37,41 +37,6 @@ impl fmt::Debug for AccessToken {
     }
 }
 
-/// A token that cannot be sent: it holds a byte not allowed in an HTTP header (often the
-/// trailing newline of a token read from a file or a pipe). `build()` returns it for a static
-/// token, a request for a provider's; either way inside [`Error::Auth`](crate::Error::Auth),
-/// found with [`Error::invalid_token`](crate::Error::invalid_token). It never holds the token.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct InvalidToken {
-    /// The offset of the first byte that cannot be sent, counted in the token.
-    pub position: usize,
-}
-
-impl InvalidToken {
-    /// The first byte of `token` a header cannot carry, if any (visible ASCII, space and tab are
-    /// allowed, as in an HTTP field value).
-    fn find(token: &str) -> Option<Self> {
-        token
-            .bytes()
-            .position(|b| !(b == b'\t' || (0x20..0x7f).contains(&b)))
-            .map(|position| Self { position })
-    }
-}
-
-impl fmt::Display for InvalidToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "the token cannot be sent in an Authorization header: byte {} is not visible ASCII \
-             (a trailing newline or stray character from where it was copied?)",
-            self.position
-        )
-    }
-}
-
-impl std::error::Error for InvalidToken {}
-
 /// Supplies the bearer token; asked before every request (cache inside if fetching is costly).
 pub trait TokenProvider: Send + Sync + 'static {
     /// The token to send now.
@@ -107,12 +72,12 @@ pub(crate) enum Credentials {
 
 impl Credentials {
     /// Credentials for a static bearer token; `Err` when it cannot be a header value.
-    pub fn fixed(token: &AccessToken) -> Result<Self, BoxError> {
+    pub(crate) fn fixed(token: &AccessToken) -> Result<Self, BoxError> {
         Ok(Self::Static(authorization(token)?))
     }
 
     /// Credentials asked of `provider`.
-    pub fn provider(provider: Arc<dyn TokenProvider>) -> Self {
+    pub(crate) fn provider(provider: Arc<dyn TokenProvider>) -> Self {
         Self::Provider {
             provider,
             last: Mutex::new(None),
@@ -120,7 +85,7 @@ impl Credentials {
     }
 
     /// The `Authorization` value to send now.
-    pub async fn header(&self) -> Result<HeaderValue, BoxError> {
+    pub(crate) async fn header(&self) -> Result<HeaderValue, BoxError> {
         match self {
             Self::Static(header) => Ok(header.clone()),
             Self::Provider { provider, last } => {
@@ -131,7 +96,10 @@ impl Credentials {
     }
 
     /// After a 401: the value of a refreshed token, if the provider can give one.
-    pub async fn refreshed(&self, claims: Option<&str>) -> Option<Result<HeaderValue, BoxError>> {
+    pub(crate) async fn refreshed(
+        &self,
+        claims: Option<&str>,
+    ) -> Option<Result<HeaderValue, BoxError>> {
         match self {
             Self::Static(_) => None,
             Self::Provider { provider, last } => {
@@ -163,13 +131,10 @@ impl Credentials {
 
 /// `Bearer <token>`, marked sensitive (never logged, never in `Debug`).
 fn authorization(token: &AccessToken) -> Result<HeaderValue, BoxError> {
-    if let Some(invalid) = InvalidToken::find(token.secret()) {
-        return Err(Box::new(invalid));
-    }
-    let mut value = HeaderValue::from_str(&format!("Bearer {}", token.secret()))
-        .map_err(|_| InvalidToken { position: 0 })?;
-    value.set_sensitive(true);
-    Ok(value)
+    let mut headers = copilot_api::bearer_headers(token.secret())?;
+    headers
+        .remove(reqwest::header::AUTHORIZATION)
+        .ok_or_else(|| "bearer_headers made no Authorization header".into())
 }
 
 /// A provider from an async closure, see [`crate::CopilotBuilder::token_fn`].

@@ -46,7 +46,7 @@ enum Last {
 }
 
 impl CallContext {
-    pub fn new() -> Arc<Self> {
+    pub(crate) fn new() -> Arc<Self> {
         Self::with_id(new_guid())
     }
 
@@ -60,7 +60,7 @@ impl CallContext {
 
     /// The context of the running call, or a fresh one (raw `api()` calls have none): then its
     /// `client-request-id` is the one `request` already carries, so span and header agree.
-    pub fn current(request: &Request) -> Arc<Self> {
+    pub(crate) fn current(request: &Request) -> Arc<Self> {
         CALL.try_with(Arc::clone).unwrap_or_else(|_| {
             match header(request.headers(), CLIENT_REQUEST_ID.as_str()) {
                 Some(id) => Self::with_id(id),
@@ -69,11 +69,11 @@ impl CallContext {
         })
     }
 
-    pub fn fail(&self, error: Error) {
+    pub(crate) fn fail(&self, error: Error) {
         *self.failure.lock().unwrap_or_else(|p| p.into_inner()) = Some(error);
     }
 
-    pub fn take_failure(&self) -> Option<Error> {
+    pub(crate) fn take_failure(&self) -> Option<Error> {
         self.failure
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -82,7 +82,7 @@ impl CallContext {
 
     /// Keeps what error mapping may need of the final response: all headers of an error, only
     /// `request-id` of a success (whose body may still fail to decode).
-    pub fn record(&self, status: StatusCode, headers: &HeaderMap) {
+    pub(crate) fn record(&self, status: StatusCode, headers: &HeaderMap) {
         let last = if status.is_success() {
             Last::Success(status, headers.get(&REQUEST_ID).cloned())
         } else {
@@ -92,7 +92,7 @@ impl CallContext {
     }
 
     /// Status and headers of the final response (of a success: only its `request-id`).
-    pub fn last_response(&self) -> Option<(StatusCode, HeaderMap)> {
+    pub(crate) fn last_response(&self) -> Option<(StatusCode, HeaderMap)> {
         match self
             .last
             .lock()
@@ -111,7 +111,7 @@ impl CallContext {
     }
 
     /// Runs `future` as part of this call.
-    pub async fn scope<F: Future>(self: &Arc<Self>, future: F) -> F::Output {
+    pub(crate) async fn scope<F: Future>(self: &Arc<Self>, future: F) -> F::Output {
         CALL.scope(Arc::clone(self), future).await
     }
 }

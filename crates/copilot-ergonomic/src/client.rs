@@ -47,8 +47,12 @@ impl Copilot {
     /// and `COPILOT_BASE_URL` (optional, default the Graph beta URL). For more control, start
     /// from [`Copilot::builder`].
     pub fn from_env() -> Result<Copilot, Error> {
-        let token = std::env::var("COPILOT_TOKEN")
-            .ok()
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// [`Copilot::from_env`] over any source of variables (the tests' maps).
+    fn from_lookup(var: impl Fn(&str) -> Option<String>) -> Result<Copilot, Error> {
+        let token = var("COPILOT_TOKEN")
             .filter(|t| !t.trim().is_empty())
             .ok_or_else(|| {
                 Error::Config(
@@ -56,7 +60,7 @@ impl Copilot {
                 )
             })?;
         let mut builder = Copilot::builder().bearer_token(token.trim());
-        if let Ok(url) = std::env::var("COPILOT_BASE_URL")
+        if let Some(url) = var("COPILOT_BASE_URL")
             && !url.trim().is_empty()
         {
             builder = builder.base_url(url.trim());
@@ -250,7 +254,11 @@ impl CopilotBuilder {
             )),
         };
         let agent = match &self.user_agent {
-            Some(product) => format!(concat!(env!("CARGO_PKG_NAME"), "/{} {}"), env!("CARGO_PKG_VERSION"), product),
+            Some(product) => format!(
+                concat!(env!("CARGO_PKG_NAME"), "/{} {}"),
+                env!("CARGO_PKG_VERSION"),
+                product
+            ),
             None => concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_string(),
         };
         let user_agent = HeaderValue::from_str(&agent)
@@ -332,6 +340,60 @@ fn is_loopback(url: &Url) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `COPILOT_TOKEN` and `COPILOT_BASE_URL`, read through [`Copilot::from_lookup`] (the
+    /// process environment itself cannot change safely while other tests run).
+    #[tokio::test]
+    async fn the_environment_configures_a_client() {
+        const TOKEN: &str = "env-token";
+        let server =
+            copilot_fake::FakeServer::start_with(copilot_fake::FakeConfig::new().token(TOKEN))
+                .await
+                .expect("start the fake");
+        let env = |vars: &[(&str, &str)]| {
+            let vars: Vec<(String, String)> = vars
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            move |name: &str| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+        };
+        let url = server.base_url();
+        for missing in [
+            env(&[("COPILOT_BASE_URL", &url)]),
+            env(&[("COPILOT_TOKEN", "  ")]),
+        ] {
+            let err = Copilot::from_lookup(missing).expect_err("no token must not build");
+            assert!(matches!(err, Error::Config(_)), "{err:?}");
+            assert!(err.to_string().contains("COPILOT_TOKEN"), "{err}");
+        }
+
+        let copilot = Copilot::from_lookup(env(&[
+            ("COPILOT_TOKEN", &format!(" {TOKEN}\n")),
+            ("COPILOT_BASE_URL", &url),
+        ]))
+        .expect("token and base URL build a client");
+        assert_eq!(copilot.base_url(), url);
+        copilot
+            .workspace("default")
+            .create_session("from env")
+            .await
+            .expect("the fake accepts the token from the environment");
+        assert_eq!(
+            server.requests()[0].header("authorization"),
+            Some(format!("Bearer {TOKEN}").as_str())
+        );
+
+        let default = Copilot::from_lookup(env(&[("COPILOT_TOKEN", TOKEN)])).expect("default URL");
+        assert_eq!(default.base_url(), DEFAULT_BASE_URL);
+        let remote_http = env(&[
+            ("COPILOT_TOKEN", TOKEN),
+            ("COPILOT_BASE_URL", "http://example.com/beta"),
+        ]);
+        assert!(
+            matches!(Copilot::from_lookup(remote_http), Err(Error::Config(_))),
+            "plain http to a remote host"
+        );
+    }
 
     #[test]
     fn base_urls_must_be_https_except_on_loopback() {

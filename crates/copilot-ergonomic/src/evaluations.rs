@@ -126,7 +126,9 @@ impl Outcome {
             State::Completed => Some(from_result()),
             State::Cancelled => Some(Outcome::Cancelled),
             State::WaitingForInput => Some(Outcome::WaitingForInput),
-            State::Unknown | State::Created | State::Running | State::Pending | State::Deferred => None,
+            State::Unknown | State::Created | State::Running | State::Pending | State::Deferred => {
+                None
+            }
             // A state this client does not know: finished if the service reports a real result.
             _ => match result_type {
                 Some(ResultType::Unknown) | None => None,
@@ -329,7 +331,10 @@ mod tests {
                 "{no_result}"
             );
         }
-        assert_eq!(Outcome::CompletedWithoutResult.as_str(), "completedWithoutResult");
+        assert_eq!(
+            Outcome::CompletedWithoutResult.as_str(),
+            "completedWithoutResult"
+        );
         for state in ["created", "running", "pending", "deferred", "unknown"] {
             assert_eq!(
                 Outcome::of(&evaluation(json!({"state": state, "result": null}))),

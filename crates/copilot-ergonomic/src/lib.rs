@@ -26,10 +26,12 @@ mod workspaces;
 
 pub use answer::Answer;
 pub use ask_many::{AskMany, Asked, DEFAULT_ASK_CONCURRENCY, OnCapacity, Progress};
-pub use auth::{AccessToken, BoxError, GRAPH_SCOPE, InvalidToken, TokenFuture, TokenProvider};
+pub use auth::{AccessToken, BoxError, GRAPH_SCOPE, TokenFuture, TokenProvider};
 pub use client::{Copilot, CopilotBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_CONCURRENT_REQUESTS};
 /// The generated low-level crate, so the type [`Copilot::api`] returns can be named.
 pub use copilot_api;
+/// A token no HTTP header can carry (see [`Error::invalid_token`]).
+pub use copilot_api::InvalidToken;
 pub use copilot_api::types;
 pub use error::{ApiError, Error};
 pub use evaluations::{EvaluationClient, Outcome, WaitOptions};

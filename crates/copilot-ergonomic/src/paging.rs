@@ -70,7 +70,10 @@ pub struct Page<T> {
 /// An item type of a collection: `Workspace`, `Plugin`, `Session`, `Prompt`, `Evaluation`.
 ///
 /// Sealed: only this crate implements it, through a crate-private supertrait.
-#[allow(private_bounds, reason = "the crate-private supertrait seals the trait")]
+#[allow(
+    private_bounds,
+    reason = "the crate-private supertrait seals the trait"
+)]
 pub trait Listed: sealed::Fetch + Send + 'static {}
 
 mod sealed {

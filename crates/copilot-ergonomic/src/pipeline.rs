@@ -232,7 +232,7 @@ impl Pipeline {
     }
 
     /// GETs an absolute URL (an `@odata.nextLink`) through the same pipeline and decodes it.
-    pub async fn get_json<T: DeserializeOwned>(
+    pub(crate) async fn get_json<T: DeserializeOwned>(
         &self,
         url: &str,
         operation: &str,

@@ -25,7 +25,7 @@ struct Hold {
 impl Throttle {
     /// Holds new requests for `retry_after` from `now` (extending a shorter hold, never
     /// shortening a longer one).
-    pub fn hold(&self, now: Instant, retry_after: Duration) {
+    pub(crate) fn hold(&self, now: Instant, retry_after: Duration) {
         let retry_after = retry_after.min(MAX_HOLD);
         let until = now + retry_after;
         let spread = (retry_after / 4).clamp(Duration::from_millis(10), Duration::from_secs(1));
@@ -37,7 +37,7 @@ impl Throttle {
 
     /// How long a request starting at `now` must wait (`jitter()` in [0, 1), drawn only when
     /// held, picks its place in the release window), or `None` when the client is not held.
-    pub fn delay(&self, now: Instant, jitter: impl FnOnce() -> f64) -> Option<Duration> {
+    pub(crate) fn delay(&self, now: Instant, jitter: impl FnOnce() -> f64) -> Option<Duration> {
         let mut guard = self.hold.lock().unwrap_or_else(|p| p.into_inner());
         let hold = (*guard)?;
         if hold.until <= now {
@@ -48,7 +48,7 @@ impl Throttle {
     }
 
     /// The time left of the current hold.
-    pub fn remaining(&self, now: Instant) -> Option<Duration> {
+    pub(crate) fn remaining(&self, now: Instant) -> Option<Duration> {
         let hold = (*self.hold.lock().unwrap_or_else(|p| p.into_inner()))?;
         (hold.until > now).then(|| hold.until - now)
     }

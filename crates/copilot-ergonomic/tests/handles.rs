@@ -72,7 +72,7 @@ async fn the_raw_api_goes_through_the_same_pipeline() {
         request
             .header("user-agent")
             .unwrap()
-            .starts_with("copilot-ergonomic/")
+            .starts_with("msgraph-security-copilot/")
     );
     assert!(request.target.ends_with("?$top=1"), "{}", request.target);
 }

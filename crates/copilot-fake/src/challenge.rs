@@ -3,24 +3,25 @@
 //! the claims JSON in standard base64.
 
 /// Where Graph's challenge sends a client to authenticate.
-pub const AUTHORIZATION_URI: &str = "https://login.microsoftonline.com/common/oauth2/authorize";
+pub(crate) const AUTHORIZATION_URI: &str =
+    "https://login.microsoftonline.com/common/oauth2/authorize";
 
 /// Microsoft Graph's application id, which Graph names as the resource in its challenge.
-pub const GRAPH_CLIENT_ID: &str = "00000003-0000-0000-c000-000000000000";
+pub(crate) const GRAPH_CLIENT_ID: &str = "00000003-0000-0000-c000-000000000000";
 
 /// The claims a `claims` fault asks for when the rule gives none.
-pub const DEFAULT_CLAIMS: &str =
+pub(crate) const DEFAULT_CLAIMS: &str =
     r#"{"access_token":{"nbf":{"essential":true,"value":"1700000000"}}}"#;
 
 /// The challenge every plain 401 carries.
-pub fn bearer() -> String {
+pub(crate) fn bearer() -> String {
     format!(
         r#"Bearer realm="", authorization_uri="{AUTHORIZATION_URI}", client_id="{GRAPH_CLIENT_ID}""#
     )
 }
 
 /// A claims challenge: the token lacks the claims in `claims_json`.
-pub fn insufficient_claims(claims_json: &str) -> String {
+pub(crate) fn insufficient_claims(claims_json: &str) -> String {
     format!(
         r#"Bearer realm="", authorization_uri="{AUTHORIZATION_URI}", error="insufficient_claims", claims="{}""#,
         base64(claims_json.as_bytes())
@@ -28,7 +29,7 @@ pub fn insufficient_claims(claims_json: &str) -> String {
 }
 
 /// Standard base64 (RFC 4648 §4) with `=` padding.
-pub fn base64(bytes: &[u8]) -> String {
+pub(crate) fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {

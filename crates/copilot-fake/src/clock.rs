@@ -63,14 +63,14 @@ impl Clock {
 }
 
 /// Graph's timestamp format: UTC, `Z`, seven fractional digits.
-pub fn graph_time(t: DateTime<Utc>) -> String {
+pub(crate) fn graph_time(t: DateTime<Utc>) -> String {
     use chrono::Timelike as _;
     let ticks = t.nanosecond() % 1_000_000_000 / 100;
     format!("{}.{ticks:07}Z", t.format("%Y-%m-%dT%H:%M:%S"))
 }
 
 /// The sentinel Graph uses for "not yet" in non-nullable dates.
-pub const NOT_YET: &str = "0001-01-01T00:00:00Z";
+pub(crate) const NOT_YET: &str = "0001-01-01T00:00:00Z";
 
 #[cfg(test)]
 mod tests {

@@ -207,7 +207,7 @@ pub(crate) struct RandomFaults {
 impl RandomFaults {
     /// The fault of draw number `n` (counted from 0) of the sequence seeded with `seed`: a
     /// number in [0, 1000) from splitmix64 of `seed + n`, in the cumulative range of one entry.
-    pub fn draw(&self, seed: u64, n: u64) -> Option<&Fault> {
+    pub(crate) fn draw(&self, seed: u64, n: u64) -> Option<&Fault> {
         if self.faults.is_empty() {
             return None;
         }

@@ -24,7 +24,7 @@ pub(crate) struct GraphError {
 }
 
 impl GraphError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         Self {
             status,
             code,
@@ -35,7 +35,7 @@ impl GraphError {
     }
 
     /// A 401 claims challenge asking for `claims` (JSON text).
-    pub fn claims_challenge(claims: &str) -> Self {
+    pub(crate) fn claims_challenge(claims: &str) -> Self {
         let mut e = Self::new(
             StatusCode::UNAUTHORIZED,
             "InvalidAuthenticationToken",
@@ -46,11 +46,11 @@ impl GraphError {
         e
     }
 
-    pub fn bad_request(message: impl Into<String>) -> Self {
+    pub(crate) fn bad_request(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "BadRequest", message)
     }
 
-    pub fn not_found(what: &str, id: &str) -> Self {
+    pub(crate) fn not_found(what: &str, id: &str) -> Self {
         Self::new(
             StatusCode::NOT_FOUND,
             "NotFound",

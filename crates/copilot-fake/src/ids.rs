@@ -4,22 +4,22 @@ use std::sync::Mutex;
 
 /// Produces version-4-shaped GUID strings from a splitmix64 sequence.
 #[derive(Debug)]
-pub struct Ids(Mutex<u64>);
+pub(crate) struct Ids(Mutex<u64>);
 
 impl Ids {
     /// A sequence that repeats for the same seed.
-    pub fn seeded(seed: u64) -> Self {
+    pub(crate) fn seeded(seed: u64) -> Self {
         Self(Mutex::new(seed))
     }
 
     /// A sequence seeded from the process's random hasher state.
-    pub fn random() -> Self {
+    pub(crate) fn random() -> Self {
         use std::hash::{BuildHasher, RandomState};
         Self::seeded(RandomState::new().hash_one(std::time::SystemTime::now()))
     }
 
     /// The next id, e.g. `71a8abb6-ce18-496c-a8d4-4d0f51986c3e`.
-    pub fn next(&self) -> String {
+    pub(crate) fn next(&self) -> String {
         let mut state = self.0.lock().unwrap_or_else(|p| p.into_inner());
         let hi = splitmix(&mut state);
         let lo = splitmix(&mut state);

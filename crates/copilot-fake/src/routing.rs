@@ -105,7 +105,7 @@ pub(crate) struct Routed {
 
 impl Routed {
     /// The path parameter `name` (`workspaceId`, …); empty if the template has none.
-    pub fn param(&self, name: &str) -> &str {
+    pub(crate) fn param(&self, name: &str) -> &str {
         self.params
             .iter()
             .find(|(n, _)| *n == name)

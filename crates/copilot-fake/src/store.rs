@@ -117,7 +117,7 @@ pub(crate) struct Evaluation {
 }
 
 impl Store {
-    pub fn new(workspaces: &[(String, Option<String>)]) -> Self {
+    pub(crate) fn new(workspaces: &[(String, Option<String>)]) -> Self {
         Self {
             workspaces: workspaces
                 .iter()
@@ -131,31 +131,31 @@ impl Store {
         }
     }
 
-    pub fn workspaces(&self) -> &[Workspace] {
+    pub(crate) fn workspaces(&self) -> &[Workspace] {
         &self.workspaces
     }
 
-    pub fn workspace(&self, id: &str) -> Option<&Workspace> {
+    pub(crate) fn workspace(&self, id: &str) -> Option<&Workspace> {
         self.workspaces.iter().find(|w| w.id == id)
     }
 
-    pub fn workspace_mut(&mut self, id: &str) -> Option<&mut Workspace> {
+    pub(crate) fn workspace_mut(&mut self, id: &str) -> Option<&mut Workspace> {
         self.workspaces.iter_mut().find(|w| w.id == id)
     }
 }
 
 impl Workspace {
-    pub fn session(&self, id: &str) -> Option<&Session> {
+    pub(crate) fn session(&self, id: &str) -> Option<&Session> {
         self.index.get(id).and_then(|&i| self.sessions.get(i))
     }
 
-    pub fn session_mut(&mut self, id: &str) -> Option<&mut Session> {
+    pub(crate) fn session_mut(&mut self, id: &str) -> Option<&mut Session> {
         let i = *self.index.get(id)?;
         self.sessions.get_mut(i)
     }
 
     /// Forgets the oldest sessions until at most `keep` remain (`FakeConfig::max_sessions`).
-    pub fn forget_oldest_sessions(&mut self, keep: usize) {
+    pub(crate) fn forget_oldest_sessions(&mut self, keep: usize) {
         if self.sessions.len() <= keep {
             return;
         }
@@ -169,7 +169,7 @@ impl Workspace {
             .collect();
     }
 
-    pub fn add_session(&mut self, session: Session) -> &Session {
+    pub(crate) fn add_session(&mut self, session: Session) -> &Session {
         let i = self.sessions.len();
         self.index.insert(session.id.clone(), i);
         self.sessions.push(session);
@@ -177,23 +177,23 @@ impl Workspace {
     }
 
     /// Sessions newest first, as the service lists them.
-    pub fn sessions_newest_first(&self) -> impl ExactSizeIterator<Item = &Session> {
+    pub(crate) fn sessions_newest_first(&self) -> impl ExactSizeIterator<Item = &Session> {
         self.sessions.iter().rev()
     }
 }
 
 impl Session {
-    pub fn prompt(&self, id: &str) -> Option<&Prompt> {
+    pub(crate) fn prompt(&self, id: &str) -> Option<&Prompt> {
         self.prompts.iter().find(|p| p.id == id)
     }
 
-    pub fn prompt_mut(&mut self, id: &str) -> Option<&mut Prompt> {
+    pub(crate) fn prompt_mut(&mut self, id: &str) -> Option<&mut Prompt> {
         self.prompts.iter_mut().find(|p| p.id == id)
     }
 }
 
 impl Prompt {
-    pub fn evaluation(&self, id: &str) -> Option<&Evaluation> {
+    pub(crate) fn evaluation(&self, id: &str) -> Option<&Evaluation> {
         self.evaluations.iter().find(|e| e.id == id)
     }
 }

@@ -13,7 +13,7 @@ use crate::findings::{At, Findings};
 use crate::spec_view::SpecView;
 
 /// Compares `docs` with `spec`.
-pub fn compare(docs: &Docs, spec: &Value) -> Findings {
+pub(super) fn compare(docs: &Docs, spec: &Value) -> Findings {
     let mut check = Check {
         spec: SpecView::new(spec),
         out: Findings::default(),

@@ -3,15 +3,15 @@
 //! types, nullability and enum members. Nothing here knows the spec.
 
 use super::markdown::{Block, Page, Table};
-pub use crate::edm_type::DocType;
-pub use crate::findings::At;
+pub(super) use crate::edm_type::DocType;
+pub(super) use crate::findings::At;
 
 /// The namespace the check is about.
-pub const NAMESPACE: &str = "microsoft.graph.security.securityCopilot";
+pub(super) const NAMESPACE: &str = "microsoft.graph.security.securityCopilot";
 
 /// One row of a property table.
 #[derive(Debug, Clone)]
-pub struct Property {
+pub(super) struct Property {
     pub name: String,
     pub ty: DocType,
     /// `Some` only when the description says `Nullable` or `Not nullable`.
@@ -25,7 +25,7 @@ pub struct Property {
 
 /// A resource page.
 #[derive(Debug)]
-pub struct Resource {
+pub(super) struct Resource {
     /// The short type name, e.g. `session`.
     pub name: String,
     pub at: At,
@@ -36,7 +36,7 @@ pub struct Resource {
 
 /// An example block of an API page.
 #[derive(Debug)]
-pub struct Example {
+pub(super) struct Example {
     /// The annotation's `name`, or the page title.
     pub name: String,
     pub at: At,
@@ -47,7 +47,7 @@ pub struct Example {
 
 /// A request (method and URL) or a response (status code).
 #[derive(Debug)]
-pub enum ExampleKind {
+pub(super) enum ExampleKind {
     Request { method: String, url: String },
     Response { status: u16 },
 }
@@ -55,7 +55,7 @@ pub enum ExampleKind {
 /// An API page: one or more endpoints (the `## HTTP request` lines) and what the page says
 /// about them.
 #[derive(Debug)]
-pub struct ApiPage {
+pub(super) struct ApiPage {
     pub title: String,
     /// `(method, path)` from the HTTP request block, with their lines.
     pub endpoints: Vec<(String, String, At)>,
@@ -70,14 +70,14 @@ pub struct ApiPage {
 
 /// Everything read from one directory.
 #[derive(Debug, Default)]
-pub struct Docs {
+pub(super) struct Docs {
     pub resources: Vec<Resource>,
     pub apis: Vec<ApiPage>,
 }
 
 /// Whether `text` is a page of the Security Copilot namespace (checked before parsing, so that
 /// pages of other namespaces are never judged).
-pub fn in_namespace(text: &str) -> bool {
+pub(super) fn in_namespace(text: &str) -> bool {
     text.lines().any(|line| {
         line.trim()
             .strip_prefix("Namespace:")
@@ -87,7 +87,7 @@ pub fn in_namespace(text: &str) -> bool {
 
 impl Docs {
     /// Adds the facts of one page (`file` is its path relative to the docs directory).
-    pub fn add(&mut self, file: &str, page: &Page) {
+    pub(super) fn add(&mut self, file: &str, page: &Page) {
         let at = |line: usize| At {
             file: file.to_string(),
             line,

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 /// A page, split into the parts the check reads. Line numbers are 1-based.
 #[derive(Debug, Default)]
-pub struct Page {
+pub(super) struct Page {
     /// Front matter keys and values (quotes removed).
     pub front: BTreeMap<String, String>,
     /// The text after `Namespace:`, if the page names one.
@@ -27,7 +27,7 @@ pub struct Page {
 
 /// One line of running text.
 #[derive(Debug)]
-pub struct Line {
+pub(super) struct Line {
     pub section: String,
     pub line: usize,
     pub text: String,
@@ -35,7 +35,7 @@ pub struct Line {
 
 /// A pipe table: the header cells and the rows, each with its line.
 #[derive(Debug)]
-pub struct Table {
+pub(super) struct Table {
     pub section: String,
     pub header: Vec<String>,
     pub rows: Vec<(usize, Vec<String>)>,
@@ -43,7 +43,7 @@ pub struct Table {
 
 /// A fenced code block.
 #[derive(Debug)]
-pub struct Block {
+pub(super) struct Block {
     pub section: String,
     /// The line of the opening fence.
     pub line: usize,
@@ -55,25 +55,25 @@ pub struct Block {
 
 impl Block {
     /// The annotation's `blockType`, if any.
-    pub fn block_type(&self) -> Option<&str> {
+    pub(super) fn block_type(&self) -> Option<&str> {
         self.annotation.as_ref()?.get("blockType")?.as_str()
     }
 
     /// The line number of the block's `index`-th body line.
-    pub fn line_of(&self, index: usize) -> usize {
+    pub(super) fn line_of(&self, index: usize) -> usize {
         self.line + 1 + index
     }
 }
 
 /// Why a page cannot be read: the line and the reason.
 #[derive(Debug)]
-pub struct PageSyntaxError {
+pub(super) struct PageSyntaxError {
     pub line: usize,
     pub reason: String,
 }
 
 /// Splits `text` into a [`Page`].
-pub fn parse(text: &str) -> Result<Page, PageSyntaxError> {
+pub(super) fn parse(text: &str) -> Result<Page, PageSyntaxError> {
     let lines: Vec<&str> = text.lines().collect();
     let mut page = Page::default();
     let mut i = 0;

@@ -18,7 +18,7 @@ use crate::findings::Unreadable;
 use crate::{cli, spec};
 
 /// Runs the task with its command-line arguments.
-pub fn run(args: &[String]) -> ExitCode {
+pub(crate) fn run(args: &[String]) -> ExitCode {
     let args = match cli::parse("docs-check", "DOCS_DIR", &[], args) {
         Ok(args) => args,
         Err(exit) => return exit,
@@ -29,7 +29,7 @@ pub fn run(args: &[String]) -> ExitCode {
 }
 
 /// Reads every page under `docs_dir` and compares the Security Copilot ones with the spec.
-pub fn check(
+pub(crate) fn check(
     docs_dir: &Path,
     spec_file: &Path,
     spec_shown: &str,

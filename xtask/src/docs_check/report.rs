@@ -7,7 +7,7 @@ use crate::findings::{Findings, Format, items_json, render};
 
 /// How many pages were read, checked and skipped.
 #[derive(Debug, Default)]
-pub struct Pages {
+pub(crate) struct Pages {
     pub read: usize,
     pub checked: usize,
     pub skipped: usize,
@@ -15,14 +15,14 @@ pub struct Pages {
 
 /// The outcome of one run.
 #[derive(Debug)]
-pub struct Report {
+pub(crate) struct Report {
     pub pages: Pages,
     pub spec: String,
     pub findings: Findings,
 }
 
 impl Report {
-    pub fn render(&self, format: Format) -> String {
+    pub(crate) fn render(&self, format: Format) -> String {
         render(format, || self.text(), || self.json())
     }
 

@@ -12,7 +12,11 @@ use openapiv3::{OpenAPI, Parameter, ReferenceOr, StatusCode};
 
 /// The rows of every operation of `spec`, in document order; `generated` is the code
 /// progenitor wrote for it (method names, argument order and Rust types come from there).
-pub fn build(spec: &OpenAPI, generated: &str, shown: &str) -> Result<Vec<CatalogueRow>, String> {
+pub(super) fn build(
+    spec: &OpenAPI,
+    generated: &str,
+    shown: &str,
+) -> Result<Vec<CatalogueRow>, String> {
     let surface = copilot_surface::client_surface::parse(generated)?;
     let mut rows = Vec::new();
     for (path, item) in &spec.paths.paths {
@@ -168,7 +172,7 @@ fn item_type(surface: &Surface, response: &str) -> Option<String> {
 
 /// The catalogue's source (before formatting): the table, the lookups, `ListQuery` and one
 /// `*_with` adapter per list operation, and the decode helpers of the workspace's tests.
-pub fn source(rows: &[CatalogueRow], shown: &str) -> Result<String, String> {
+pub(super) fn source(rows: &[CatalogueRow], shown: &str) -> Result<String, String> {
     let lists: Vec<&CatalogueRow> = rows.iter().filter(|r| r.item_type.is_some()).collect();
     let options = match lists.first() {
         Some(first) => first.query.clone(),

@@ -24,14 +24,14 @@ use openapiv3::OpenAPI;
 use crate::spec::{self, SPEC_PATH};
 
 /// Where the generated client goes, relative to the workspace root.
-pub const OUTPUT_PATH: &str = "crates/copilot-api/src/generated.rs";
+pub(crate) const OUTPUT_PATH: &str = "crates/copilot-api/src/generated.rs";
 
 /// Where the operation catalogue goes, relative to the workspace root.
-pub const CATALOGUE_PATH: &str = "crates/copilot-api/src/catalogue.rs";
+pub(crate) const CATALOGUE_PATH: &str = "crates/copilot-api/src/catalogue.rs";
 
 /// Both generated files, and the catalogue's rows they were written from.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Rendered {
+pub(crate) struct Rendered {
     /// `generated.rs`, header included.
     pub generated: String,
     /// `catalogue.rs`, header included.
@@ -42,7 +42,7 @@ pub struct Rendered {
 
 impl Rendered {
     /// `(path, contents)` of each output file.
-    pub fn files(&self) -> [(&'static str, &str); 2] {
+    pub(crate) fn files(&self) -> [(&'static str, &str); 2] {
         [
             (OUTPUT_PATH, self.generated.as_str()),
             (CATALOGUE_PATH, self.catalogue.as_str()),
@@ -51,7 +51,7 @@ impl Rendered {
 }
 
 /// Entry point of the `generate` task.
-pub fn run(args: &[String]) -> Result<(), String> {
+pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let mut check = false;
     let mut verbose = false;
     let mut since: Option<String> = None;
@@ -145,13 +145,13 @@ fn read(root: &Path, path: &str) -> String {
 }
 
 /// Generates both files for the workspace at `root`.
-pub fn render(root: &Path) -> Result<Rendered, String> {
+pub(crate) fn render(root: &Path) -> Result<Rendered, String> {
     let spec = spec::load(&root.join(SPEC_PATH), SPEC_PATH)?;
     render_spec(&spec, SPEC_PATH)
 }
 
 /// Generates both files for an already parsed spec; `shown` names it in errors.
-pub fn render_spec(spec: &OpenAPI, shown: &str) -> Result<Rendered, String> {
+pub(crate) fn render_spec(spec: &OpenAPI, shown: &str) -> Result<Rendered, String> {
     let generated = render_client(spec, shown)?;
     let rows = catalogue::build(spec, &generated, shown)?;
     let source = catalogue::source(&rows, shown)?;

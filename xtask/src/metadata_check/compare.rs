@@ -16,7 +16,7 @@ use crate::spec_view::SpecView;
 const ENTITY: &str = "microsoft.graph.entity";
 
 /// Compares `model` (read from `file`, as shown) with `spec`.
-pub fn compare(model: &Model, spec: &Value, file: &str) -> Findings {
+pub(super) fn compare(model: &Model, spec: &Value, file: &str) -> Findings {
     let mut check = Check {
         model,
         spec: SpecView::new(spec),

@@ -19,10 +19,10 @@ use quick_xml::events::{BytesStart, Event};
 use crate::findings::Unreadable;
 
 /// The namespace the check is about.
-pub const NAMESPACE: &str = "microsoft.graph.security.securityCopilot";
+pub(super) const NAMESPACE: &str = "microsoft.graph.security.securityCopilot";
 
 /// Schemas kept whole: every type in them is checked.
-pub const WHOLE: &[&str] = &[NAMESPACE, "microsoft.graph.securityCopilot"];
+pub(super) const WHOLE: &[&str] = &[NAMESPACE, "microsoft.graph.securityCopilot"];
 
 /// Schemas of which only the types in [`SHARED_TYPES`] are kept. The root `security` entity is
 /// in `microsoft.graph` in Graph's metadata; `microsoft.graph.security` is read too, in case it
@@ -32,13 +32,13 @@ const SHARED_TYPES: &[&str] = &["entity", "security", "securityCopilot", "Dictio
 
 /// An entity or a complex type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(super) enum Kind {
     Entity,
     Complex,
 }
 
 impl Kind {
-    pub fn word(self) -> &'static str {
+    pub(super) fn word(self) -> &'static str {
         match self {
             Kind::Entity => "entity type",
             Kind::Complex => "complex type",
@@ -48,7 +48,7 @@ impl Kind {
 
 /// A `Property` element.
 #[derive(Debug, Clone)]
-pub struct Property {
+pub(super) struct Property {
     pub name: String,
     /// The `Type` attribute, aliases resolved.
     pub ty: String,
@@ -59,7 +59,7 @@ pub struct Property {
 
 /// A `NavigationProperty` element.
 #[derive(Debug, Clone)]
-pub struct Navigation {
+pub(super) struct Navigation {
     pub name: String,
     /// The `Type` attribute, aliases resolved (`Collection(…)` for a collection).
     pub ty: String,
@@ -69,7 +69,7 @@ pub struct Navigation {
 
 /// An `EntityType` or `ComplexType`.
 #[derive(Debug, Clone)]
-pub struct Structured {
+pub(super) struct Structured {
     pub kind: Kind,
     pub namespace: String,
     pub name: String,
@@ -85,14 +85,14 @@ pub struct Structured {
 }
 
 impl Structured {
-    pub fn full_name(&self) -> String {
+    pub(super) fn full_name(&self) -> String {
         format!("{}.{}", self.namespace, self.name)
     }
 }
 
 /// An `EnumType`.
 #[derive(Debug, Clone)]
-pub struct Enum {
+pub(super) struct Enum {
     pub namespace: String,
     pub name: String,
     /// Member names in declaration order.
@@ -103,7 +103,7 @@ pub struct Enum {
 
 /// What was kept of a document.
 #[derive(Debug, Default)]
-pub struct Model {
+pub(super) struct Model {
     /// `Schema` elements read (kept or not).
     pub schemas: usize,
     pub types: Vec<Structured>,
@@ -112,12 +112,12 @@ pub struct Model {
 
 impl Model {
     /// The structured type called `full` (`namespace.name`).
-    pub fn structured(&self, full: &str) -> Option<&Structured> {
+    pub(super) fn structured(&self, full: &str) -> Option<&Structured> {
         self.types.iter().find(|t| t.full_name() == full)
     }
 
     /// `t` and its base types, nearest first (a cycle stops the walk).
-    pub fn lineage<'m>(&'m self, t: &'m Structured) -> Vec<&'m Structured> {
+    pub(super) fn lineage<'m>(&'m self, t: &'m Structured) -> Vec<&'m Structured> {
         let mut out = vec![t];
         while let Some(base) = out.last().and_then(|t| t.base.as_deref()) {
             match self.structured(base) {
@@ -216,7 +216,7 @@ struct State {
 }
 
 /// Reads `path` (shown as `shown` in errors) and keeps the Security Copilot part.
-pub fn read(path: &Path, shown: &str) -> Result<Model, Unreadable> {
+pub(super) fn read(path: &Path, shown: &str) -> Result<Model, Unreadable> {
     let unreadable = |line: Option<usize>, reason: String| Unreadable {
         file: shown.to_string(),
         line,

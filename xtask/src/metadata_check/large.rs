@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 /// Writes the padded document; the exit is 2 with a message when it cannot.
-pub fn run(input: &Path, out: &Path, extra: &[(String, String)]) -> ExitCode {
+pub(super) fn run(input: &Path, out: &Path, extra: &[(String, String)]) -> ExitCode {
     let mb = match extra.iter().find(|(flag, _)| flag == "--mb") {
         Some((_, n)) => match n.parse::<usize>() {
             Ok(n) => n,

@@ -18,7 +18,7 @@ use crate::findings::Unreadable;
 use crate::{cli, spec};
 
 /// Runs the task with its command-line arguments.
-pub fn run(args: &[String]) -> ExitCode {
+pub(crate) fn run(args: &[String]) -> ExitCode {
     let args = match cli::parse("metadata-check", "FILE", &["--write-large", "--mb"], args) {
         Ok(args) => args,
         Err(exit) => return exit,
@@ -33,7 +33,7 @@ pub fn run(args: &[String]) -> ExitCode {
 }
 
 /// Reads the metadata at `file` (named `shown` in the report) and compares it with the spec.
-pub fn check(
+pub(crate) fn check(
     file: &Path,
     shown: &str,
     spec_file: &Path,

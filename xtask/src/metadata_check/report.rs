@@ -7,7 +7,7 @@ use crate::findings::{Findings, Format, items_json, render};
 
 /// The outcome of one run.
 #[derive(Debug)]
-pub struct Report {
+pub(crate) struct Report {
     /// The metadata file as shown.
     pub file: String,
     /// `Schema` elements read.
@@ -20,7 +20,7 @@ pub struct Report {
 }
 
 impl Report {
-    pub fn render(&self, format: Format) -> String {
+    pub(crate) fn render(&self, format: Format) -> String {
         render(format, || self.text(), || self.json())
     }
 

@@ -6,14 +6,14 @@ use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The outcome of one run of the binary.
-pub struct Run {
+pub(crate) struct Run {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
 }
 
 /// Runs `cargo xtask <args>` in `dir`.
-pub fn xtask<I, S>(dir: &Path, args: I) -> Run
+pub(crate) fn xtask<I, S>(dir: &Path, args: I) -> Run
 where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
@@ -32,7 +32,7 @@ where
 
 /// A new, empty directory under the system's temporary directory, unique to this process and
 /// call (the caller removes it).
-pub fn temp_dir(prefix: &str) -> PathBuf {
+pub(crate) fn temp_dir(prefix: &str) -> PathBuf {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let dir = std::env::temp_dir().join(format!(
         "{prefix}-{}-{}",

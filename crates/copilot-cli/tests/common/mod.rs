@@ -13,7 +13,7 @@ use tokio::process::Command;
 
 /// What a run of the binary left.
 #[derive(Debug)]
-pub struct Run {
+pub(crate) struct Run {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
@@ -21,13 +21,13 @@ pub struct Run {
 
 impl Run {
     /// stdout as one JSON value.
-    pub fn json(&self) -> serde_json::Value {
+    pub(crate) fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {self:#?}"))
     }
 
     /// stdout as NDJSON lines.
-    pub fn lines(&self) -> Vec<serde_json::Value> {
+    pub(crate) fn lines(&self) -> Vec<serde_json::Value> {
         self.stdout
             .lines()
             .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
@@ -36,12 +36,12 @@ impl Run {
 }
 
 /// A started fake server.
-pub async fn fake(config: FakeConfig) -> FakeServer {
+pub(crate) async fn fake(config: FakeConfig) -> FakeServer {
     FakeServer::start_with(config).await.expect("bind loopback")
 }
 
 /// The binary with an empty environment: no credentials, no PATH, no terminal.
-pub fn bare() -> Command {
+pub(crate) fn bare() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_seccopilot"));
     cmd.env_clear()
         .stdin(Stdio::null())
@@ -52,7 +52,7 @@ pub fn bare() -> Command {
 }
 
 /// The binary pointed at `fake` with a token.
-pub fn seccopilot(fake: &FakeServer) -> Command {
+pub(crate) fn seccopilot(fake: &FakeServer) -> Command {
     let mut cmd = bare();
     cmd.env("COPILOT_BASE_URL", fake.base_url())
         .env("COPILOT_TOKEN", "test-token");
@@ -60,13 +60,13 @@ pub fn seccopilot(fake: &FakeServer) -> Command {
 }
 
 /// Runs `cmd` with `args` to the end.
-pub async fn run(mut cmd: Command, args: &[&str]) -> Run {
+pub(crate) async fn run(mut cmd: Command, args: &[&str]) -> Run {
     let output = cmd.args(args).output().await.expect("run seccopilot");
     finish(output)
 }
 
 /// Runs `cmd` with `args`, writing `input` to its stdin.
-pub async fn run_with_stdin(mut cmd: Command, args: &[&str], input: &str) -> Run {
+pub(crate) async fn run_with_stdin(mut cmd: Command, args: &[&str], input: &str) -> Run {
     let mut child = cmd
         .args(args)
         .stdin(Stdio::piped())
@@ -81,7 +81,7 @@ pub async fn run_with_stdin(mut cmd: Command, args: &[&str], input: &str) -> Run
     finish(child.wait_with_output().await.expect("wait"))
 }
 
-pub fn finish(output: std::process::Output) -> Run {
+pub(crate) fn finish(output: std::process::Output) -> Run {
     Run {
         code: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8(output.stdout).expect("utf-8 stdout"),
@@ -90,7 +90,7 @@ pub fn finish(output: std::process::Output) -> Run {
 }
 
 /// A fresh file under the test's temporary directory with `contents`.
-pub fn file(name: &str, contents: &str) -> PathBuf {
+pub(crate) fn file(name: &str, contents: &str) -> PathBuf {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!(
         "cli-{}-{}",
@@ -104,7 +104,7 @@ pub fn file(name: &str, contents: &str) -> PathBuf {
 }
 
 /// An empty directory, for a PATH with nothing on it.
-pub fn empty_dir() -> PathBuf {
+pub(crate) fn empty_dir() -> PathBuf {
     let path = file("placeholder", "");
     let dir = path.parent().expect("parent").join("empty");
     std::fs::create_dir_all(&dir).expect("empty dir");

@@ -7,12 +7,12 @@ use copilot_ergonomic::{Copilot, Error};
 use copilot_fake::{FakeConfig, FakeServer};
 
 /// The client, and the fake server when one was started (keep it alive while you use the client).
-pub async fn connect() -> Result<(Copilot, Option<FakeServer>), Error> {
+pub(crate) async fn connect() -> Result<(Copilot, Option<FakeServer>), Error> {
     connect_with(FakeConfig::new()).await
 }
 
 /// Like [`connect`], with a fake configured by the example.
-pub async fn connect_with(fake: FakeConfig) -> Result<(Copilot, Option<FakeServer>), Error> {
+pub(crate) async fn connect_with(fake: FakeConfig) -> Result<(Copilot, Option<FakeServer>), Error> {
     let builder = Copilot::builder().user_agent("copilot-examples/1");
     match std::env::var("COPILOT_TOKEN") {
         Ok(token) if !token.is_empty() => {
@@ -38,6 +38,6 @@ pub async fn connect_with(fake: FakeConfig) -> Result<(Copilot, Option<FakeServe
 }
 
 /// `COPILOT_WORKSPACE`, or `default`.
-pub fn workspace_id() -> String {
+pub(crate) fn workspace_id() -> String {
     std::env::var("COPILOT_WORKSPACE").unwrap_or_else(|_| "default".into())
 }

@@ -8,10 +8,10 @@ use std::time::Duration;
 use copilot_ergonomic::{Copilot, CopilotBuilder, RetryPolicy, WaitOptions};
 use copilot_fake::{FakeConfig, FakeServer, RecordedRequest};
 
-pub const TOKEN: &str = "test-token-0123456789";
+pub(crate) const TOKEN: &str = "test-token-0123456789";
 
 /// Retries without real waiting (unless the server asks for it) and quick polls.
-pub fn fast(builder: CopilotBuilder) -> CopilotBuilder {
+pub(crate) fn fast(builder: CopilotBuilder) -> CopilotBuilder {
     builder
         .retry(RetryPolicy::default().with_base_delay(Duration::from_millis(5)))
         .wait_options(
@@ -21,14 +21,14 @@ pub fn fast(builder: CopilotBuilder) -> CopilotBuilder {
 }
 
 /// A fast client for `base_url` with the test token.
-pub fn client(base_url: &str) -> Copilot {
+pub(crate) fn client(base_url: &str) -> Copilot {
     fast(Copilot::builder().base_url(base_url).bearer_token(TOKEN))
         .build()
         .unwrap()
 }
 
 /// The error of listing the default workspace's sessions (the test expects one).
-pub async fn sessions_error(copilot: &Copilot) -> copilot_ergonomic::Error {
+pub(crate) async fn sessions_error(copilot: &Copilot) -> copilot_ergonomic::Error {
     use futures::TryStreamExt as _;
     copilot
         .workspace("default")
@@ -38,7 +38,7 @@ pub async fn sessions_error(copilot: &Copilot) -> copilot_ergonomic::Error {
         .unwrap_err()
 }
 
-pub async fn fake(config: FakeConfig) -> (FakeServer, Copilot) {
+pub(crate) async fn fake(config: FakeConfig) -> (FakeServer, Copilot) {
     let server = FakeServer::start_with(config.token(TOKEN)).await.unwrap();
     let copilot = fast(
         Copilot::builder()
@@ -51,7 +51,7 @@ pub async fn fake(config: FakeConfig) -> (FakeServer, Copilot) {
 }
 
 /// Requests as readable text for snapshots: ids, ports and secrets redacted.
-pub fn render(requests: &[RecordedRequest]) -> String {
+pub(crate) fn render(requests: &[RecordedRequest]) -> String {
     let mut out = String::new();
     for r in requests {
         out.push_str(&format!("{} {}\n", r.method, redact_ids(&r.target)));
@@ -79,7 +79,7 @@ pub fn render(requests: &[RecordedRequest]) -> String {
 }
 
 /// Replaces GUID-shaped path segments with `{id}`.
-pub fn redact_ids(target: &str) -> String {
+pub(crate) fn redact_ids(target: &str) -> String {
     target
         .split('/')
         .map(|s| {
@@ -93,10 +93,10 @@ pub fn redact_ids(target: &str) -> String {
         .join("/")
 }
 
-pub use copilot_fake::{Reply, ScriptedServer};
+pub(crate) use copilot_fake::{Reply, ScriptedServer};
 
 /// A scripted loopback server on `host` with `replies` queued.
-pub async fn scripted(host: &str, replies: Vec<Reply>) -> ScriptedServer {
+pub(crate) async fn scripted(host: &str, replies: Vec<Reply>) -> ScriptedServer {
     let server = ScriptedServer::start(host).await.unwrap();
     for reply in replies {
         server.push(reply);

@@ -6,26 +6,26 @@ use copilot_fake::FakeServer;
 use copilot_spec::{Direction, operation, validator};
 use serde_json::Value;
 
-pub const TOKEN: &str = "test-token";
+pub(crate) const TOKEN: &str = "test-token";
 
 /// A response as the tests look at it.
-pub struct Received {
+pub(crate) struct Received {
     pub status: u16,
     pub headers: reqwest::header::HeaderMap,
     pub text: String,
 }
 
 impl Received {
-    pub fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
     }
 
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
     /// The Graph error code of an error response, checked against the spec's error schema.
-    pub fn error_code(&self) -> String {
+    pub(crate) fn error_code(&self) -> String {
         let body = self.json();
         let v = validator();
         let errors = v.validate(
@@ -47,11 +47,16 @@ impl Received {
 }
 
 /// Sends a request with the test token.
-pub async fn send(server: &FakeServer, method: &str, path: &str, body: Option<Value>) -> Received {
+pub(crate) async fn send(
+    server: &FakeServer,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+) -> Received {
     send_as(server, method, path, body, Some(TOKEN)).await
 }
 
-pub async fn send_as(
+pub(crate) async fn send_as(
     server: &FakeServer,
     method: &str,
     path: &str,
@@ -84,7 +89,7 @@ pub async fn send_as(
 }
 
 /// Asserts that `reply` is the documented success of `operation_id` and validates against the spec.
-pub fn conforms(operation_id: &str, reply: &Received) -> Value {
+pub(crate) fn conforms(operation_id: &str, reply: &Received) -> Value {
     let op = operation(operation_id).unwrap();
     let (status, schema) = op.success().unwrap();
     assert_eq!(reply.status, status, "{operation_id}: {}", reply.text);
@@ -97,10 +102,10 @@ pub fn conforms(operation_id: &str, reply: &Received) -> Value {
     body
 }
 
-pub const WS: &str = "/security/securityCopilot/workspaces/default";
+pub(crate) const WS: &str = "/security/securityCopilot/workspaces/default";
 
 /// Creates a session, a prompt and an evaluation; returns their paths.
-pub async fn session_prompt_evaluation(
+pub(crate) async fn session_prompt_evaluation(
     server: &FakeServer,
     question: &str,
 ) -> (String, String, String) {
