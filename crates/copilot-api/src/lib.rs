@@ -14,8 +14,8 @@
 //! method, HTTP method, path template, success status, response and item types, query options)
 //! and the `*_with` list adapters that take their query options by name ([`catalogue::ListQuery`]).
 //!
-//! Most applications want the `copilot-ergonomic` crate, which adds authentication, paging,
-//! retries and "ask a question, get the answer" on top of this crate.
+//! Most applications want `msgraph-security-copilot` (library `copilot_ergonomic`), which adds
+//! authentication, paging, retries and "ask a question, get the answer" on top of this crate.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {

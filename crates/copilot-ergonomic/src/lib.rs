@@ -1,4 +1,5 @@
-//! `copilot-ergonomic`: the everyday client for the Microsoft Graph beta Security Copilot API.
+//! `copilot_ergonomic` (package `msgraph-security-copilot`): the everyday client for the Microsoft Graph
+//! beta Security Copilot API.
 #![doc = include_str!("../README.md")]
 
 mod answer;

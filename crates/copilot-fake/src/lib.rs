@@ -1,4 +1,5 @@
-//! `copilot-fake`: an in-memory fake of the Microsoft Graph beta **Security Copilot** API.
+//! `copilot_fake` (package `msgraph-security-copilot-fake`): an in-memory fake of the Microsoft Graph
+//! beta **Security Copilot** API.
 //!
 //! It serves the twelve documented operations under `/beta/security/securityCopilot/...` on a
 //! loopback port, with Graph's JSON shapes (checked against `openapi/copilot.yaml` in tests),
