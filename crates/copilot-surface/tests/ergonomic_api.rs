@@ -110,17 +110,19 @@ fn removing_a_derive_from_a_re_exported_type_is_breaking() {
     assert_eq!(got, expected, "changes: {got:#?}\nnew listing:\n{new}");
 }
 
+/// The real `Outcome` is `#[non_exhaustive]` (its variants grow with the service's result types).
+fn outcome_is_non_exhaustive(copy: &Copy) {
+    let text = copy.read("evaluations.rs");
+    assert!(
+        text.contains("#[non_exhaustive]\npub enum Outcome"),
+        "copilot-ergonomic's Outcome is expected to be #[non_exhaustive]:\n{text}"
+    );
+}
+
 #[test]
 fn removing_non_exhaustive_from_an_enum_is_breaking() {
     let copy = Copy::new("non-exhaustive");
-    let text = copy.read("evaluations.rs");
-    if !text.contains("#[non_exhaustive]\npub enum Outcome") {
-        copy.edit(
-            "evaluations.rs",
-            "pub enum Outcome",
-            "#[non_exhaustive]\npub enum Outcome",
-        );
-    }
+    outcome_is_non_exhaustive(&copy);
     let old = copy.listing();
     assert!(
         old.contains("#[non_exhaustive] pub enum Outcome\n"),
@@ -142,14 +144,7 @@ fn removing_non_exhaustive_from_an_enum_is_breaking() {
 #[test]
 fn a_new_variant_breaks_only_an_exhaustive_enum() {
     let copy = Copy::new("variant");
-    let text = copy.read("evaluations.rs");
-    if !text.contains("#[non_exhaustive]\npub enum Outcome") {
-        copy.edit(
-            "evaluations.rs",
-            "pub enum Outcome",
-            "#[non_exhaustive]\npub enum Outcome",
-        );
-    }
+    outcome_is_non_exhaustive(&copy);
     let before = copy.listing();
     copy.edit(
         "evaluations.rs",
