@@ -29,13 +29,11 @@ impl Client {
 /// Default headers carrying `Authorization: Bearer <token>`, marked sensitive so that reqwest
 /// never prints them.
 pub fn bearer_headers(token: &str) -> Result<reqwest::header::HeaderMap, InvalidToken> {
-    if let Some(position) = token
-        .bytes()
-        .position(|b| !(b == b'\t' || (0x20..0x7f).contains(&b)))
-    {
+    if let Some(position) = token.bytes().position(|b| !b.is_ascii_graphic()) {
         return Err(InvalidToken { position });
     }
     let mut value = reqwest::header::HeaderValue::try_from(format!("Bearer {token}"))
+        // Unreachable after the check above (visible ASCII always makes a header value).
         .map_err(|_| InvalidToken { position: 0 })?;
     value.set_sensitive(true);
     let mut headers = reqwest::header::HeaderMap::new();
@@ -43,13 +41,14 @@ pub fn bearer_headers(token: &str) -> Result<reqwest::header::HeaderMap, Invalid
     Ok(headers)
 }
 
-/// A token that cannot be sent: it holds a byte not allowed in an HTTP header (often the
-/// trailing newline of a token read from a file or a pipe). It never holds the token itself.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A token that cannot be sent: it holds a byte that is not visible ASCII (often the trailing
+/// newline of a token read from a file or a pipe, a space, or a character pasted from a
+/// document). Bearer tokens (RFC 6750) are visible ASCII only; HTTP would carry some of those
+/// bytes, and the service would answer an unexplained 401. It never holds the token itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct InvalidToken {
-    /// The offset of the first byte that cannot be sent, counted in the token (visible ASCII,
-    /// space and tab are allowed, as in an HTTP field value).
+    /// The offset of the first byte that is not visible ASCII, counted in the token.
     pub position: usize,
 }
 
@@ -58,7 +57,7 @@ impl std::fmt::Display for InvalidToken {
         write!(
             f,
             "the token cannot be sent in an Authorization header: byte {} is not visible ASCII \
-             (a trailing newline or stray character from where it was copied?)",
+             (a trailing newline, a space or a stray character from where it was copied?)",
             self.position
         )
     }

@@ -35,7 +35,7 @@ async fn main() -> Result<(), Error> {
     }
 
     let _ = RetryPolicy::default(); // 3 retries honouring Retry-After; see Copilot::builder().retry(..)
-    match futures::TryStreamExt::try_collect::<Vec<_>>(ws.sessions()).await {
+    match ws.sessions().to_vec().await {
         Err(e) if e.is_throttled() => println!(
             "still throttled after retries: {e} (retry after {:?}, request-id {:?})",
             e.retry_after(),

@@ -45,13 +45,13 @@ async fn main() -> Result<(), Error> {
     }
     // A saved nextLink resumes later, through the same auth and retries.
     if let Some(link) = saved_link {
-        let rest: Vec<_> = ws.sessions().resume_from(link).try_collect().await?;
+        let rest = ws.sessions().resume_from(link).to_vec().await?;
         println!(
             "resumed from the first page's link: {} more sessions",
             rest.len()
         );
     }
-    let entra: Vec<_> = ws.plugins().filter("name eq 'Entra'").try_collect().await?;
+    let entra = ws.plugins().filter("name eq 'Entra'").to_vec().await?;
     println!("plugins named Entra: {}", entra.len());
     Ok(())
 }

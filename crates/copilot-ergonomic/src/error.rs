@@ -3,6 +3,8 @@
 use std::fmt;
 use std::time::Duration;
 
+use copilot_api::InvalidToken;
+
 use crate::reference::EvaluationRef;
 
 /// Any failure of a Security Copilot call.
@@ -141,7 +143,7 @@ impl Error {
 
     /// The reason a token could not be sent, when this is an [`Error::Auth`] for a token that
     /// holds a byte no HTTP header may carry.
-    pub fn invalid_token(&self) -> Option<&crate::InvalidToken> {
+    pub fn invalid_token(&self) -> Option<&InvalidToken> {
         match self.cause() {
             Error::Auth(e) => e.downcast_ref(),
             _ => None,

@@ -24,6 +24,7 @@ use crate::request_ids::RequestIds;
 /// How `wait()` polls.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[must_use]
 pub struct WaitOptions {
     /// Give up (with [`Error::WaitTimedOut`]) after this long.
     pub deadline: Duration,
@@ -50,6 +51,13 @@ impl WaitOptions {
     /// These options with another deadline.
     pub fn with_deadline(mut self, deadline: Duration) -> Self {
         self.deadline = deadline;
+        self
+    }
+
+    /// These options with another growth: the pause as a fraction of the time waited so far
+    /// (default 0.2; negative values count as 0).
+    pub fn with_growth(mut self, growth: f64) -> Self {
+        self.growth = growth;
         self
     }
 
@@ -105,8 +113,12 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// The outcome, if `evaluation` is finished; `None` while it is still running (see
-    /// openapi/README.md for the lifecycle decision).
+    /// The outcome, if `evaluation` is finished; `None` while it is still in progress.
+    ///
+    /// Finished means `completed`, `cancelled` (or `isCancelled: true`) or `waitingForInput`
+    /// (it cannot progress without a new prompt); `created`, `running`, `pending`, `deferred`
+    /// and `unknown` are in progress; a state this release does not know is finished only when
+    /// the result has a type other than `unknown`.
     pub fn of(evaluation: &types::Evaluation) -> Option<Outcome> {
         let result_type = evaluation.result.as_ref().and_then(|r| r.type_.as_ref());
         let from_result = || match result_type {
@@ -377,6 +389,13 @@ mod tests {
         assert_eq!(o.pause(Duration::ZERO), Duration::from_millis(500));
         assert_eq!(o.pause(Duration::from_secs(5)), Duration::from_secs(1));
         assert_eq!(o.pause(Duration::from_secs(600)), Duration::from_secs(4));
+        let half = WaitOptions::default().with_growth(0.5);
+        assert_eq!(half.pause(Duration::from_secs(4)), Duration::from_secs(2));
+        let never_below = WaitOptions::default().with_growth(-1.0);
+        assert_eq!(
+            never_below.pause(Duration::from_secs(60)),
+            Duration::from_millis(500)
+        );
     }
 
     /// Polls a wait makes for an evaluation that finishes after `run`, and how late the last

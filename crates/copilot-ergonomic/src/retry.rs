@@ -12,6 +12,7 @@ use reqwest::{Method, StatusCode};
 /// Retry settings; `RetryPolicy::default()` retries 3 times.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[must_use]
 pub struct RetryPolicy {
     /// Retries after the first attempt (0 disables retrying).
     pub max_retries: u32,
@@ -146,7 +147,6 @@ impl RetryPolicy {
     }
 }
 
-/// Parses `Retry-After`: `2`, `2.128` or `Wed, 21 Oct 2015 07:28:00 GMT`.
 /// The statuses the policy retries (for a GET; a create only when the service cannot have
 /// stored it), and that [`crate::Error::is_retryable`] calls retryable: throttling (429) and a
 /// gateway or service that is briefly unavailable (503, 504), as Graph's own SDKs do. Other
@@ -155,6 +155,7 @@ pub(crate) fn retried_status(status: u16) -> bool {
     matches!(status, 429 | 503 | 504)
 }
 
+/// Parses `Retry-After`: `2`, `2.128` or `Wed, 21 Oct 2015 07:28:00 GMT`.
 pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
     if let Ok(seconds) = value.parse::<f64>() {
