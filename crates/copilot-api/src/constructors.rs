@@ -115,4 +115,27 @@ mod tests {
         let rename = SessionUpdate::rename("y");
         assert_eq!(rename.odata_type, SESSION_ODATA_TYPE);
     }
+
+    /// Only visible ASCII is sent; the error says where the first other byte is, never what.
+    #[test]
+    fn tokens_are_visible_ascii_or_refused_with_the_offset() {
+        let headers = bearer_headers("eyJ0.a-b_c~d+e/f=").expect("a JWT-like token");
+        let value = &headers[reqwest::header::AUTHORIZATION];
+        assert!(value.is_sensitive(), "the header must be marked sensitive");
+        assert_eq!(value.to_str().ok(), Some("Bearer eyJ0.a-b_c~d+e/f="));
+        for (token, position) in [
+            ("zqx\n", 3),
+            ("zq x", 2),
+            ("\tzqx", 0),
+            ("zöq", 1),
+            ("z\u{7f}q", 1),
+        ] {
+            let err = bearer_headers(token).expect_err(token);
+            assert_eq!(err.position, position, "{token:?}");
+            assert!(
+                !err.to_string().contains("zq"),
+                "the message shows the token: {err}"
+            );
+        }
+    }
 }
