@@ -169,7 +169,12 @@ listed!(
 type BoxStream<T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send>>;
 
 /// A lazy list of `T`: set OData options, then consume it as a `Stream` of items (or call
-/// [`List::pages`] for pages). Nothing is sent before the first poll.
+/// [`List::pages`] for pages, [`List::to_vec`] for all items). Nothing is sent before the first
+/// poll.
+///
+/// The option methods `top`, `skip`, `filter`, `select`, `orderby` and `count` are OData's
+/// (`$filter` takes an expression); they are inherent, so they win over the stream adapters
+/// of the same name. For those, name the trait: `StreamExt::filter(list, |s| …)`.
 #[must_use = "a List does nothing until it is polled as a Stream"]
 pub struct List<T: Listed> {
     source: Option<(Copilot, Scope, ListOptions, Option<String>)>,
