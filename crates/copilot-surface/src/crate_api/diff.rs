@@ -662,9 +662,30 @@ fn feature(line: &str) -> (String, BTreeSet<String>) {
     (name.to_string(), enabled)
 }
 
+/// What each feature enables, directly or through the crate's other features.
+fn closure(
+    table: &BTreeMap<String, (String, BTreeSet<String>)>,
+) -> BTreeMap<String, BTreeSet<String>> {
+    let mut out = BTreeMap::new();
+    for name in table.keys() {
+        let mut all = BTreeSet::new();
+        let mut todo = vec![name.clone()];
+        while let Some(next) = todo.pop() {
+            for e in table.get(&next).map(|(_, set)| set).into_iter().flatten() {
+                if all.insert(e.clone()) && table.contains_key(e) {
+                    todo.push(e.clone());
+                }
+            }
+        }
+        out.insert(name.clone(), all);
+    }
+    out
+}
+
 /// The changes between two `# features` sections: a feature removed, or one that no longer
-/// enables something, is breaking (users' `features = [..]`, or code that relied on what it
-/// turned on); one added, or one that enables more, is additive.
+/// enables something (directly or through another feature), is breaking (users'
+/// `features = [..]`, or code that relied on what it turned on); one added, or one that enables
+/// more, is additive.
 fn feature_changes(old: &[Block], new: &[Block], out: &mut Vec<Change>) {
     let table = |blocks: &[Block]| -> BTreeMap<String, (String, BTreeSet<String>)> {
         blocks
@@ -676,22 +697,33 @@ fn feature_changes(old: &[Block], new: &[Block], out: &mut Vec<Change>) {
             .collect()
     };
     let (before, after) = (table(old), table(new));
+    let (had_all, has_all) = (closure(&before), closure(&after));
     let list = |set: &BTreeSet<String>| {
         set.iter()
             .map(|e| format!("`{e}`"))
             .collect::<Vec<_>>()
             .join(", ")
     };
-    for (name, (line, enabled)) in &after {
-        let Some((was, had)) = before.get(name) else {
+    for (name, (line, _)) in &after {
+        let Some((was, _)) = before.get(name) else {
             out.push(Change {
                 breaking: false,
                 text: format!("feature `{name}` added: `{line}`"),
             });
             continue;
         };
+        let (had, enabled) = (&had_all[name], &has_all[name]);
         let dropped: BTreeSet<String> = had.difference(enabled).cloned().collect();
         let gained: BTreeSet<String> = enabled.difference(had).cloned().collect();
+        if line != was && dropped.is_empty() && gained.is_empty() {
+            out.push(Change {
+                breaking: false,
+                text: format!(
+                    "feature `{name}` is written another way but enables the same: `{was}` → \
+                     `{line}`"
+                ),
+            });
+        }
         if !dropped.is_empty() {
             out.push(Change {
                 breaking: true,

@@ -410,4 +410,26 @@ pub struct S
     ];
     assert_eq!(got, expected, "old:\n{old}\nnew:\n{new}");
     assert!(changes(&new, &new).is_empty(), "{new}");
+
+    // What a feature enables through another feature counts as enabled.
+    let split = list(
+        "[features]\ndefault = [\"rustls\"]\nrustls = [\"tls\"]\ntls = [\"dep:rustls\", \"ring\"]\n\
+         json = []\nring = []\n",
+    );
+    let got = rendered(&new, &split);
+    let expected = [
+        "additive  feature `default` now also enables `tls`",
+        "additive  feature `rustls` now also enables `tls`",
+        "additive  feature `tls` added: `feature tls = [\"dep:rustls\", \"ring\"]`",
+    ];
+    assert_eq!(got, expected, "old:\n{new}\nnew:\n{split}");
+    let reordered = list(
+        "[features]\ndefault = [\"rustls\"]\nrustls = [\"ring\", \"dep:rustls\"]\njson = []\n\
+         ring = []\n",
+    );
+    let got = rendered(&new, &reordered);
+    let expected = [
+        "additive  feature `rustls` is written another way but enables the same: `feature rustls = [\"dep:rustls\", \"ring\"]` → `feature rustls = [\"ring\", \"dep:rustls\"]`",
+    ];
+    assert_eq!(got, expected, "old:\n{new}\nnew:\n{reordered}");
 }
