@@ -1,13 +1,16 @@
-//! `cargo xtask api-diff [--base REV]`: what a change does to `copilot-ergonomic`'s public API,
-//! for reviewers and for the pull-request workflow's job summary.
+//! `cargo xtask api-diff [--base REV]`: what a change does to the public API of the published
+//! hand-written crates, `copilot-ergonomic` and `copilot-fake`, for reviewers and for the
+//! pull-request workflow's job summary.
 //!
-//! Lists the API (`copilot_surface::crate_api`) of the working tree's
-//! `crates/copilot-ergonomic/src` and of the same directory at `REV` (default `HEAD`; its files
-//! come from `git ls-tree` and `git show`, held in memory), and prints each change as
-//! `breaking  ...` or `additive  ...` (breaking first), or `no change to copilot-ergonomic's
-//! public API`. Exit 0 whatever changed: the listing decides nothing, the reviewer does. Exit 2,
+//! For each crate, lists the API (`copilot_surface::crate_api`: what `src/` makes public, and
+//! the `[features]` of its `Cargo.toml`) of the working tree and of the same files at `REV`
+//! (default `HEAD`; they come from `git ls-tree` and `git show`, held in memory), and prints a
+//! `copilot-ergonomic:` heading, then each change as `breaking  ...` or `additive  ...`
+//! (breaking first), or `no change to copilot-ergonomic's public API`; a blank line between
+//! crates. Exit 0 whatever changed: the listing decides nothing, the reviewer does. Exit 2,
 //! with the reason on stderr, if git fails (an unknown revision, no repository) or a file does
-//! not parse. A revision without the directory lists as an empty API (everything is added).
+//! not parse. A revision without a crate's `src/` lists it as an empty API (everything is
+//! added).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -15,10 +18,30 @@ use std::process::{Command, ExitCode};
 
 use copilot_surface::crate_api::{changes, list_public_api, list_public_api_of};
 
-/// The crate's sources, relative to the workspace root.
-const SRC: &str = "crates/copilot-ergonomic/src";
-/// The crate's name in paths.
-const CRATE: &str = "copilot_ergonomic";
+/// A published hand-written crate.
+#[derive(Debug, Clone, Copy)]
+struct Published {
+    /// Its directory, relative to the workspace root (`src/` and `Cargo.toml` are in it).
+    dir: &'static str,
+    /// Its directory's name, as the report names it.
+    shown: &'static str,
+    /// Its library's name, the root of its paths.
+    krate: &'static str,
+}
+
+/// The crates the report covers, in its order.
+const CRATES: [Published; 2] = [
+    Published {
+        dir: "crates/copilot-ergonomic",
+        shown: "copilot-ergonomic",
+        krate: "copilot_ergonomic",
+    },
+    Published {
+        dir: "crates/copilot-fake",
+        shown: "copilot-fake",
+        krate: "copilot_fake",
+    },
+];
 
 /// Runs the task with its command-line arguments.
 pub(crate) fn run(args: &[String]) -> ExitCode {
@@ -56,34 +79,55 @@ fn base_of(args: &[String]) -> Result<String, String> {
     Ok(base.unwrap_or_else(|| "HEAD".to_string()))
 }
 
-/// The report for the working tree under `root` against `base`.
+/// The report for the working tree under `root` against `base`: one section per crate of
+/// [`CRATES`].
 fn against(root: &Path, base: &str) -> Result<String, String> {
-    let files = files_at(root, base)?;
-    let old = if files.is_empty() {
-        String::new()
-    } else {
-        list_public_api_of(&files, CRATE).map_err(|e| format!("{SRC} at {base}: {e}"))?
-    };
-    let new = list_public_api(&root.join(SRC), CRATE)
-        .map_err(|e| format!("{SRC} in the working tree: {e}"))?;
-    Ok(report(&old, &new))
-}
-
-/// The report for two source directories (`src/` of the old and of the new crate).
-#[cfg(test)]
-fn between(old: &Path, new: &Path) -> Result<String, String> {
-    let old = list_public_api(old, CRATE)?;
-    let new = list_public_api(new, CRATE)?;
-    Ok(report(&old, &new))
-}
-
-/// One line per change, or the line that says there is none.
-fn report(old: &str, new: &str) -> String {
-    let found = changes(old, new);
-    if found.is_empty() {
-        return "no change to copilot-ergonomic's public API\n".to_string();
+    let top = git(root, &["rev-parse", "--show-toplevel"])?;
+    let top = PathBuf::from(String::from_utf8_lossy(&top).trim());
+    let prefix = git(root, &["rev-parse", "--show-prefix"])?;
+    let prefix = String::from_utf8_lossy(&prefix).trim().to_string();
+    let commit = format!("{base}^{{commit}}");
+    git(&top, &["rev-parse", "--verify", "--quiet", &commit])
+        .map_err(|_| format!("`{base}` is not a revision of this repository"))?;
+    let mut sections = Vec::new();
+    for published in CRATES {
+        let src = format!("{}/src", published.dir);
+        let manifest = format!("{}/Cargo.toml", published.dir);
+        let files = files_at(&top, base, &format!("{prefix}{src}"))?;
+        let old = if files.is_empty() {
+            String::new()
+        } else {
+            let manifest = file_at(&top, base, &format!("{prefix}{manifest}"))?;
+            list_public_api_of(&files, manifest.as_deref(), published.krate)
+                .map_err(|e| format!("{src} at {base}: {e}"))?
+        };
+        let new = list_public_api(&root.join(&src), published.krate)
+            .map_err(|e| format!("{src} in the working tree: {e}"))?;
+        sections.push(section(published, &old, &new));
     }
-    found.iter().map(|c| format!("{c}\n")).collect()
+    Ok(sections.join("\n"))
+}
+
+/// The section for two source directories (`src/` of the old and of the new crate, each with
+/// its `Cargo.toml` beside it).
+#[cfg(test)]
+fn between(published: Published, old: &Path, new: &Path) -> Result<String, String> {
+    let old = list_public_api(old, published.krate)?;
+    let new = list_public_api(new, published.krate)?;
+    Ok(section(published, &old, &new))
+}
+
+/// The crate's heading, then one line per change, or the line that says there is none.
+fn section(published: Published, old: &str, new: &str) -> String {
+    let found = changes(old, new);
+    let mut out = format!("{}:\n", published.shown);
+    if found.is_empty() {
+        out.push_str(&format!("no change to {}'s public API\n", published.shown));
+    }
+    for change in found {
+        out.push_str(&format!("{change}\n"));
+    }
+    out
 }
 
 /// Runs git in `dir`; its stdout, or its stderr as the error.
@@ -105,19 +149,10 @@ fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
     }
 }
 
-/// The `.rs` files of [`SRC`] at `rev`, by path relative to it.
-fn files_at(root: &Path, rev: &str) -> Result<BTreeMap<PathBuf, String>, String> {
-    let top = git(root, &["rev-parse", "--show-toplevel"])?;
-    let top = PathBuf::from(String::from_utf8_lossy(&top).trim());
-    let prefix = git(root, &["rev-parse", "--show-prefix"])?;
-    let dir = format!("{}{SRC}", String::from_utf8_lossy(&prefix).trim());
-    let commit = format!("{rev}^{{commit}}");
-    git(&top, &["rev-parse", "--verify", "--quiet", &commit])
-        .map_err(|_| format!("`{rev}` is not a revision of this repository"))?;
-    let listed = git(
-        &top,
-        &["ls-tree", "-r", "-z", "--name-only", rev, "--", &dir],
-    )?;
+/// The `.rs` files under `dir` (relative to the repository's top, `top`) at `rev`, by path
+/// relative to `dir`.
+fn files_at(top: &Path, rev: &str, dir: &str) -> Result<BTreeMap<PathBuf, String>, String> {
+    let listed = git(top, &["ls-tree", "-r", "-z", "--name-only", rev, "--", dir])?;
     let mut files = BTreeMap::new();
     for path in listed.split(|b| *b == 0).filter(|p| !p.is_empty()) {
         let path = String::from_utf8_lossy(path).into_owned();
@@ -127,35 +162,54 @@ fn files_at(root: &Path, rev: &str) -> Result<BTreeMap<PathBuf, String>, String>
         if !relative.ends_with(".rs") {
             continue;
         }
-        let text = git(&top, &["show", &format!("{rev}:{path}")])?;
+        let text = git(top, &["show", &format!("{rev}:{path}")])?;
         let text = String::from_utf8(text).map_err(|_| format!("{path} at {rev}: not UTF-8"))?;
         files.insert(PathBuf::from(relative), text);
     }
     Ok(files)
 }
 
+/// The file at `path` (relative to the repository's top, `top`) at `rev`, if it has one.
+fn file_at(top: &Path, rev: &str, path: &str) -> Result<Option<String>, String> {
+    let listed = git(top, &["ls-tree", "-z", "--name-only", rev, "--", path])?;
+    if listed.is_empty() {
+        return Ok(None);
+    }
+    let text = git(top, &["show", &format!("{rev}:{path}")])?;
+    String::from_utf8(text)
+        .map(Some)
+        .map_err(|_| format!("{path} at {rev}: not UTF-8"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// A `src/` with `files`, in a directory of its own under the system's temp dir.
-    struct Src(PathBuf);
+    const ERGONOMIC: Published = CRATES[0];
 
-    impl Src {
-        fn new(name: &str, files: &[(&str, &str)]) -> Src {
+    /// A directory of its own under the system's temp dir, with `files`; removed on drop.
+    struct Dir(PathBuf);
+
+    impl Dir {
+        fn new(name: &str, files: &[(&str, &str)]) -> Dir {
             let dir =
                 std::env::temp_dir().join(format!("xtask-api-diff-{}-{name}", std::process::id()));
             let _ = std::fs::remove_dir_all(&dir);
+            let made = Dir(dir);
+            made.write(files);
+            made
+        }
+
+        fn write(&self, files: &[(&str, &str)]) {
             for (path, text) in files {
-                let path = dir.join(path);
+                let path = self.0.join(path);
                 std::fs::create_dir_all(path.parent().unwrap()).unwrap();
                 std::fs::write(path, text).unwrap();
             }
-            Src(dir)
         }
     }
 
-    impl Drop for Src {
+    impl Drop for Dir {
         fn drop(&mut self) {
             let _ = std::fs::remove_dir_all(&self.0);
         }
@@ -164,39 +218,106 @@ mod tests {
     #[test]
     fn two_directories_give_one_line_per_change() {
         let lib = "mod a;\npub use a::{Kind, Thing};";
-        let old = Src::new(
+        let old = Dir::new(
             "old",
             &[
-                ("lib.rs", lib),
+                ("src/lib.rs", lib),
                 (
-                    "a.rs",
+                    "src/a.rs",
                     "pub enum Kind { A }\n#[derive(Clone)] pub struct Thing;",
                 ),
             ],
         );
-        let new = Src::new(
+        let new = Dir::new(
             "new",
             &[
-                ("lib.rs", lib),
+                ("src/lib.rs", lib),
                 (
-                    "a.rs",
+                    "src/a.rs",
                     "pub enum Kind { A, B }\npub struct Thing;\npub fn extra() {}",
                 ),
             ],
         );
-        let report = between(&old.0, &new.0).unwrap();
+        let (old_src, new_src) = (old.0.join("src"), new.0.join("src"));
+        let report = between(ERGONOMIC, &old_src, &new_src).unwrap();
         assert_eq!(
             report,
-            "breaking  variant `B` added to `copilot_ergonomic::Kind`, which is not #[non_exhaustive]: users' exhaustive `match`es stop compiling\n\
+            "copilot-ergonomic:\n\
+             breaking  variant `B` added to `copilot_ergonomic::Kind`, which is not #[non_exhaustive]: users' exhaustive `match`es stop compiling\n\
              breaking  `copilot_ergonomic::Thing` no longer implements `Clone` (`impl Clone for Thing` removed)\n",
             "{report}"
         );
+        let same = between(ERGONOMIC, &old_src, &old_src).unwrap();
         assert_eq!(
-            between(&old.0, &old.0).unwrap(),
-            "no change to copilot-ergonomic's public API\n"
+            same, "copilot-ergonomic:\nno change to copilot-ergonomic's public API\n",
+            "{same}"
         );
-        let err = between(&old.0, &old.0.join("missing")).unwrap_err();
+        let err = between(ERGONOMIC, &old_src, &old_src.join("missing")).unwrap_err();
         assert!(err.contains("lib.rs"), "{err}");
+    }
+
+    /// Runs git in `dir` with a throwaway identity; panics with git's stderr if it fails.
+    fn git_in(dir: &Path, args: &[&str]) {
+        let mut all = vec![
+            "-c",
+            "user.name=xtask test",
+            "-c",
+            "user.email=xtask@test.invalid",
+            "-c",
+            "commit.gpgsign=false",
+        ];
+        all.extend_from_slice(args);
+        git(dir, &all).unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    #[test]
+    fn each_published_crate_is_reported_against_a_revision_with_its_features() {
+        let repo = Dir::new(
+            "repo",
+            &[
+                (
+                    "crates/copilot-ergonomic/Cargo.toml",
+                    "[package]\nname = \"x\"\n\n[features]\ndefault = []\njson = []\n",
+                ),
+                ("crates/copilot-ergonomic/src/lib.rs", "pub struct Kept;\n"),
+            ],
+        );
+        git_in(&repo.0, &["init", "-q"]);
+        git_in(&repo.0, &["add", "-A"]);
+        git_in(&repo.0, &["commit", "-q", "-m", "base"]);
+        // The working tree drops a feature, adds a function and the fake, which HEAD lacks.
+        repo.write(&[
+            (
+                "crates/copilot-ergonomic/Cargo.toml",
+                "[package]\nname = \"x\"\n\n[features]\ndefault = []\n",
+            ),
+            (
+                "crates/copilot-ergonomic/src/lib.rs",
+                "pub struct Kept;\npub fn added() {}\n",
+            ),
+            ("crates/copilot-fake/src/lib.rs", "pub struct FakeServer;\n"),
+        ]);
+        let report = against(&repo.0, "HEAD").unwrap_or_else(|e| panic!("{e}"));
+        let expected = "copilot-ergonomic:\n\
+             breaking  feature `json` removed: users' `features = [\"json\"]` stop resolving (`feature json = []`)\n\
+             additive  `copilot_ergonomic::added` added: `pub fn added()`\n\
+             \n\
+             copilot-fake:\n\
+             additive  `copilot_fake::FakeServer` added: `pub struct FakeServer`\n";
+        assert_eq!(report, expected, "{report}");
+
+        git_in(&repo.0, &["add", "-A"]);
+        git_in(&repo.0, &["commit", "-q", "-m", "next"]);
+        let report = against(&repo.0, "HEAD").unwrap_or_else(|e| panic!("{e}"));
+        let expected = "copilot-ergonomic:\n\
+             no change to copilot-ergonomic's public API\n\
+             \n\
+             copilot-fake:\n\
+             no change to copilot-fake's public API\n";
+        assert_eq!(report, expected, "{report}");
+
+        let err = against(&repo.0, "no-such-rev").unwrap_err();
+        assert!(err.contains("is not a revision"), "{err}");
     }
 
     #[test]

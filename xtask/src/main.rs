@@ -57,8 +57,9 @@ tasks:
       faults by kind and RSS first/last/peak; exit 1 if anything was lost, asked twice, or
       memory grew by more than 10 % after the warm-up.
   api-diff [--base REV]
-      What the working tree changes in copilot-ergonomic's public API against REV (default
-      HEAD): one `breaking  ...` or `additive  ...` line per change, or `no change to
+      What the working tree changes in the public API (src/ and Cargo.toml's [features]) of
+      copilot-ergonomic and copilot-fake against REV (default HEAD): per crate, a heading, then
+      one `breaking  ...` or `additive  ...` line per change, or `no change to
       copilot-ergonomic's public API`. Exit 0 either way; 2 if git or a source file fails.
   help
       Print this list.

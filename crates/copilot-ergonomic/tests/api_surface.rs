@@ -1,9 +1,9 @@
-//! The API guard: this crate's public API as a semver check sees it, listed from `src/` by
-//! `copilot_surface::crate_api` and snapshotted: only what users can name from the crate root
-//! (one section per public path, `copilot_ergonomic::Answer`), with derived and written impls
-//! alike, `#[non_exhaustive]`, `#[must_use]`, private fields and trait defaults, so a change to
-//! what users call shows up as a small `.snap` diff in review (`cargo xtask api-diff` classifies
-//! it as breaking or additive).
+//! The API guard: this crate's public API as a semver check sees it, listed from `src/` (and the
+//! `[features]` of `Cargo.toml`) by `copilot_surface::crate_api` and snapshotted: only what
+//! users can name from the crate root (one section per public path, `copilot_ergonomic::Answer`),
+//! with derived and written impls alike (and their bounds), `#[non_exhaustive]`, `#[must_use]`,
+//! private fields and trait defaults, so a change to what users call shows up as a small `.snap`
+//! diff in review (`cargo xtask api-diff` classifies it as breaking or additive).
 
 #[test]
 fn public_api() {

@@ -1,10 +1,13 @@
 //! The public API of a hand-written crate as a semver check sees it, listed from its `src/`
-//! with `syn` (the `api_surface__public_api` snapshot of `copilot-ergonomic`, and
-//! `cargo xtask api-diff`), and [`changes`] between two listings, each breaking or additive.
+//! with `syn` (the `api_surface__public_api` snapshots of `copilot-ergonomic` and
+//! `copilot-fake`, and `cargo xtask api-diff`), and [`changes`] between two listings, each
+//! breaking or additive.
 //!
 //! The listing starts at `lib.rs` and follows `pub mod`s and `pub use` re-exports, so it holds
 //! only what users can name, under the path they name it by: one `# copilot_ergonomic::Answer`
-//! section per public path, sorted, after one `pub use ..` line per re-export of another crate.
+//! section per public path, sorted, after one `pub use ..` line per re-export of another crate
+//! and a `# features` section with one `feature rustls = ["rustls-aws-lc"]` line per entry of
+//! the `[features]` table of the crate's `Cargo.toml` (none without one).
 //! A `pub` item of a private module that no public path re-exports is not listed (a signature
 //! may still name one, as text). Each section is the item's header, with
 //! `#[non_exhaustive]`, `#[must_use]`, `#[doc(hidden)]`, `#[deprecated]`, `#[repr]`, its
@@ -12,12 +15,17 @@
 //! trait whose supertrait users cannot name); then, indented, its pub fields or variants or
 //! trait items (`[default]` when a trait item has a default), every impl on it, derived or
 //! written, as `impl Clone for EvaluationRef` (trait names by their last segment), and its pub
-//! methods and constants from any impl block in any file.
+//! methods and constants from any impl block in any file. An impl with bounds, or a blanket
+//! one, shows its generics and where clause (`impl<T: Listed> Stream for List<T>`, and
+//! `pub fn top(self, n: i32) -> Self [impl<T: Listed>]` for its methods); one without keeps
+//! the short form.
 //!
-//! Not seen (a real semver check does): auto traits (`Send`, `Sync`), impl bounds, items and
-//! impls a macro generates (`paging.rs`'s `listed!`), and `#[macro_export]` macros.
+//! Not seen (a real semver check does): auto traits (`Send`, `Sync`), the bounds a derive
+//! adds, items and impls a macro generates (`paging.rs`'s `listed!`), and `#[macro_export]`
+//! macros.
 
 mod diff;
+mod manifest;
 mod reach;
 mod render;
 mod syntax;
@@ -38,19 +46,28 @@ use reach::Named;
 use tree::{Crate, Target, is_test};
 
 /// Lists the public API of the crate whose sources are in `src` (from `src/lib.rs`), with its
-/// paths rooted at `crate_name` (`copilot_ergonomic`).
+/// paths rooted at `crate_name` (`copilot_ergonomic`), and the `[features]` of the `Cargo.toml`
+/// beside `src` (none if there is no such file).
 pub fn list_public_api(src: &Path, crate_name: &str) -> Result<String, String> {
-    list(&mut tree::disk(src), crate_name)
+    let path = src.parent().unwrap_or(src).join("Cargo.toml");
+    let manifest = match std::fs::read_to_string(&path) {
+        Ok(text) => Some(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(format!("{}: {e}", path.display())),
+    };
+    list(&mut tree::disk(src), manifest.as_deref(), crate_name)
 }
 
 /// [`list_public_api`] over sources in memory, by path relative to `src/` (`lib.rs`,
-/// `paging.rs`, `a/mod.rs`): e.g. a tree read from `git show`.
+/// `paging.rs`, `a/mod.rs`), and the text of the crate's `Cargo.toml` if it has one: e.g. a
+/// tree read from `git show`.
 pub fn list_public_api_of(
     files: &BTreeMap<PathBuf, String>,
+    manifest: Option<&str>,
     crate_name: &str,
 ) -> Result<String, String> {
     let mut read = |path: &Path| Ok(files.get(path).cloned());
-    list(&mut read, crate_name)
+    list(&mut read, manifest, crate_name)
 }
 
 /// Tokens as one compact line (`Option<&str>`, `fn f(x: u8) -> (u8, u8)`), without a trailing
@@ -94,7 +111,12 @@ fn base_path(ty: &Type) -> Option<Vec<String>> {
     }
 }
 
-fn list(read: &mut tree::Read<'_>, crate_name: &str) -> Result<String, String> {
+fn list(
+    read: &mut tree::Read<'_>,
+    manifest: Option<&str>,
+    crate_name: &str,
+) -> Result<String, String> {
+    let features = manifest.map(manifest::features).transpose()?;
     let krate = Crate::load(read)?;
     let paths = reach::public_paths(&krate, crate_name);
 
@@ -190,6 +212,14 @@ fn list(read: &mut tree::Read<'_>, crate_name: &str) -> Result<String, String> {
     }
     top.sort();
     let mut listing: String = top.iter().map(|l| format!("{l}\n")).collect();
+    let features = features.unwrap_or_default();
+    if !features.is_empty() {
+        listing.push_str("# features\n");
+    }
+    for (name, enabled) in &features {
+        let enabled: Vec<String> = enabled.iter().map(|e| format!("\"{e}\"")).collect();
+        let _ = writeln!(listing, "feature {name} = [{}]", enabled.join(", "));
+    }
     listing.push_str(&out);
     Ok(listing)
 }

@@ -2,9 +2,15 @@
 //! `pub struct Answer { .. private fields }`, `pub trait Listed: sealed::Fetch [sealed]`) and
 //! its members, indented: fields or variants or trait items in source order, then every impl
 //! (derived or written, `impl Clone for EvaluationRef`) sorted, then the inherent methods and
-//! constants sorted by name, wherever their impl blocks are.
+//! constants sorted by name, wherever their impl blocks are. An impl with bounds or a blanket
+//! impl shows its generics and where clause (`impl<T: Listed> Stream for List<T>`); its
+//! methods say so in a note (`[impl<T: Listed>]`, `[impl for List<Answer>]` for an impl on
+//! other than the type's own generics).
 
-use syn::{Fields, ImplItem, Item, ItemImpl, TraitItem};
+use syn::{
+    Fields, GenericArgument, GenericParam, Generics, ImplItem, Item, ItemImpl, PathArguments,
+    TraitItem, Type,
+};
 
 use super::reach::public;
 use super::syntax::{
@@ -32,8 +38,66 @@ fn trait_text(api: &Api<'_>, m: usize, path: &syn::Path) -> Option<String> {
     Some(format!("{}{args}", last.ident))
 }
 
-/// `impl Trait for Type { type Item = .. }` for a trait impl, or `None` if users cannot name
-/// the trait.
+/// Whether `ty` is one of the impl's type parameters, or a reference to or a `Box` of one.
+fn is_param(ty: &Type, generics: &Generics) -> bool {
+    match ty {
+        Type::Reference(r) => is_param(&r.elem, generics),
+        Type::Paren(p) => is_param(&p.elem, generics),
+        Type::Path(p) if p.qself.is_none() => {
+            let Some(last) = p.path.segments.last() else {
+                return false;
+            };
+            if p.path.segments.len() == 1 && last.arguments.is_empty() {
+                return generics.type_params().any(|t| t.ident == last.ident);
+            }
+            match &last.arguments {
+                PathArguments::AngleBracketed(args) if last.ident == "Box" => {
+                    args.args.iter().any(|a| match a {
+                        GenericArgument::Type(t) => is_param(t, generics),
+                        _ => false,
+                    })
+                }
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
+/// Whether an impl's generics are part of its line: it bounds a parameter (inline or in a where
+/// clause), or it is a blanket impl (for one of its own type parameters).
+fn shows_generics(imp: &ItemImpl) -> bool {
+    let g = &imp.generics;
+    let bounded = g.params.iter().any(|p| match p {
+        GenericParam::Type(t) => !t.bounds.is_empty(),
+        GenericParam::Lifetime(l) => !l.bounds.is_empty(),
+        GenericParam::Const(_) => false,
+    });
+    let where_clause = g
+        .where_clause
+        .as_ref()
+        .is_some_and(|w| !w.predicates.is_empty());
+    bounded || where_clause || is_param(&imp.self_ty, g)
+}
+
+/// An impl's generics (`<T: Listed>`) and where clause (` where T: Listed`), if
+/// [`shows_generics`]; else nothing.
+fn impl_generics(imp: &ItemImpl) -> (String, String) {
+    if !shows_generics(imp) {
+        return (String::new(), String::new());
+    }
+    let params = tokens(&imp.generics);
+    let where_clause = match &imp.generics.where_clause {
+        Some(w) if !w.predicates.is_empty() => {
+            format!(" {}", tokens(w).trim_end_matches(','))
+        }
+        _ => String::new(),
+    };
+    (params, where_clause)
+}
+
+/// `impl Trait for Type { type Item = .. }` for a trait impl (`impl<T: Listed> Trait for Type`
+/// when it has bounds), or `None` if users cannot name the trait.
 fn impl_line(api: &Api<'_>, m: usize, imp: &ItemImpl, on: &str) -> Option<String> {
     let (bang, path, _) = imp.trait_.as_ref()?;
     let trait_name = trait_text(api, m, path)?;
@@ -56,7 +120,10 @@ fn impl_line(api: &Api<'_>, m: usize, imp: &ItemImpl, on: &str) -> Option<String
     } else {
         format!(" {{ {} }}", assoc.join("; "))
     };
-    Some(format!("impl {unsafety}{bang}{trait_name} for {on}{assoc}"))
+    let (params, where_clause) = impl_generics(imp);
+    Some(format!(
+        "impl{params} {unsafety}{bang}{trait_name} for {on}{where_clause}{assoc}"
+    ))
 }
 
 /// The header and members of an item under its public `name`. `cfg` is the cfg on the way to
@@ -203,12 +270,14 @@ pub(crate) fn item_lines(
     for (im, imp) in impls {
         let mut imp_cfg = api.krate.modules[*im].cfg.clone();
         imp_cfg.extend(cfgs(&imp.attrs));
+        // Lifetimes as written where the generics that declare them are shown.
+        let elide = !shows_generics(imp);
         if imp.trait_.is_some() {
             // A trait's own impls are its impls for other crates' types.
-            let on = if matches!(item, Item::Trait(_)) {
-                elide_lifetimes(&tokens(&imp.self_ty))
-            } else {
-                self_text(&imp.self_ty, name)
+            let on = match item {
+                Item::Trait(_) if elide => elide_lifetimes(&tokens(&imp.self_ty)),
+                Item::Trait(_) => tokens(&imp.self_ty),
+                _ => self_text(&imp.self_ty, name, elide),
             };
             let Some(line) = impl_line(api, *im, imp, &on) else {
                 continue;
@@ -216,11 +285,18 @@ pub(crate) fn item_lines(
             impl_lines.push(format!("{line}{}", cfg_note(&imp_cfg, cfg)));
             continue;
         }
-        let on = self_text(&imp.self_ty, name);
-        let on = if on == own {
+        // ` [impl for List<Answer>]` for an impl on other than the type's own generics,
+        // ` [impl<T: Listed>]` for one with bounds.
+        let (params, where_clause) = impl_generics(imp);
+        let for_on = if self_text(&imp.self_ty, name, true) == own {
             String::new()
         } else {
-            format!(" [impl for {on}]")
+            format!(" for {}", self_text(&imp.self_ty, name, elide))
+        };
+        let on = if params.is_empty() && where_clause.is_empty() && for_on.is_empty() {
+            String::new()
+        } else {
+            format!(" [impl{params}{for_on}{where_clause}]")
         };
         for member in &imp.items {
             let (key, line, a) = match member {

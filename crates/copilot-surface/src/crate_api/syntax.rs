@@ -64,19 +64,25 @@ pub(crate) fn elide_lifetimes(text: &str) -> String {
     out
 }
 
-/// A type as an impl names it, with its name as users know it: `AskMany<'_>`, `&List<T>`.
-pub(crate) fn self_text(ty: &Type, name: &str) -> String {
+/// A type as an impl names it, with its name as users know it: `AskMany<'_>`, `&List<T>`
+/// (lifetimes as written, `AskMany<'a>`, unless `elide`).
+pub(crate) fn self_text(ty: &Type, name: &str, elide: bool) -> String {
+    let elided = |text: String| if elide { elide_lifetimes(&text) } else { text };
     match ty {
         Type::Reference(r) => {
             let m = if r.mutability.is_some() { "mut " } else { "" };
-            format!("&{m}{}", self_text(&r.elem, name))
+            let lifetime = match &r.lifetime {
+                Some(l) if !elide => format!("{l} "),
+                _ => String::new(),
+            };
+            format!("&{lifetime}{m}{}", self_text(&r.elem, name, elide))
         }
-        Type::Paren(p) => self_text(&p.elem, name),
+        Type::Paren(p) => self_text(&p.elem, name, elide),
         Type::Path(p) if p.qself.is_none() => match p.path.segments.last() {
-            Some(last) => elide_lifetimes(&format!("{name}{}", tokens(&last.arguments))),
+            Some(last) => elided(format!("{name}{}", tokens(&last.arguments))),
             None => tokens(ty),
         },
-        _ => elide_lifetimes(&tokens(ty)),
+        _ => elided(tokens(ty)),
     }
 }
 
