@@ -27,8 +27,19 @@ pub(crate) async fn run(
     let spinner = Spinner::start(format!("0/{total} answered"));
     let mut code = exit::OK;
     progress::unknown(total.min(concurrency));
-    let mut run = ws.ask_many(questions).concurrency(concurrency);
+    // Each evaluation is recorded as soon as it exists, so Ctrl-C can say what to resume.
+    let mut run = ws
+        .ask_many(questions)
+        .concurrency(concurrency)
+        .on_started(|_, reference| progress::started(reference));
     while let Some(asked) = run.next().await {
+        let reference = match &asked.result {
+            Ok(answer) => Some(answer.reference()),
+            Err(e) => e.evaluation_ref(),
+        };
+        if let Some(reference) = reference {
+            progress::finished(reference);
+        }
         let result = asked.result.map(|answer| {
             let ids = answer.request_ids().to_vec();
             (answer, ids)

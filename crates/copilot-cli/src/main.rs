@@ -77,15 +77,16 @@ fn on_interrupt() -> Failure {
             ))
             .resume_hint(reference);
     }
-    if in_flight.evaluations.is_empty() {
-        if in_flight.unknown > 0 {
-            failure = failure.hint(format!(
-                "{} questions were in flight; the service may still finish their evaluations",
-                in_flight.unknown
-            ));
-        } else {
-            failure = failure.hint("no evaluation had been started");
-        }
+    let without_evaluation = in_flight
+        .unknown
+        .saturating_sub(in_flight.evaluations.len());
+    if without_evaluation > 0 {
+        failure = failure.hint(format!(
+            "{without_evaluation} more questions were in flight before their evaluation \
+             existed; the service may still answer them"
+        ));
+    } else if in_flight.evaluations.is_empty() {
+        failure = failure.hint("no evaluation had been started");
     }
     if let Some(session) = in_flight.session.filter(|_| !connect::is_demo()) {
         failure = failure.hint(format!(

@@ -45,7 +45,7 @@ pub(crate) struct InFlight {
     pub session: Option<String>,
     /// Evaluations started whose answer has not been read.
     pub evaluations: Vec<EvaluationRef>,
-    /// Questions started but not answered, without a known evaluation (`ask-many`).
+    /// Questions started and not answered (`ask-many`), with or without a known evaluation.
     pub unknown: usize,
 }
 
@@ -71,7 +71,7 @@ pub(crate) fn finished(reference: &EvaluationRef) {
     with(|f| f.evaluations.retain(|r| r != reference));
 }
 
-/// Sets how many questions are in flight without a known evaluation.
+/// Sets how many questions are in flight (`ask-many`; those with an evaluation included).
 pub(crate) fn unknown(n: usize) {
     with(|f| f.unknown = n);
 }

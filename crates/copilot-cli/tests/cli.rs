@@ -1,43 +1,11 @@
 //! The `seccopilot` binary against a copilot-fake on loopback: every command, each output
-//! mode, every exit code, Ctrl-C and resume. Waits are on observable state, never on time.
+//! mode, every exit code (deadlines, Ctrl-C and resume are in `interrupt.rs`). Waits are on
+//! observable state, never on time.
 
 mod common;
 
-use std::time::Duration;
-
-use chrono::{DateTime, Utc};
-use common::{bare, fake, file, run, run_with_stdin, seccopilot};
-use copilot_fake::{Clock, FakeConfig, FaultRule, Script};
-
-const WHO: &str = "You are **Test User**.\n\n| Role | Value |\n|---|---|\n| Reader | yes |\n";
-
-fn config() -> FakeConfig {
-    FakeConfig::new()
-        .phases(Duration::from_millis(10), Duration::from_millis(40))
-        .script("who am I", Script::answer(WHO))
-        .script("say no", Script::outcome("rejected"))
-        .script("too much", Script::outcome("capacityExceeded"))
-}
-
-/// A clock that stands still, so evaluations finish only when a test moves it.
-fn frozen() -> Clock {
-    let start: DateTime<Utc> = "2025-10-22T20:00:00Z".parse().unwrap();
-    Clock::manual(start)
-}
-
-fn an_hour() -> Duration {
-    Duration::from_secs(3600)
-}
-
-/// The `seccopilot resume REF` line's reference.
-fn resume_ref(stderr: &str) -> String {
-    stderr
-        .lines()
-        .find_map(|l| l.split("seccopilot resume ").nth(1))
-        .unwrap_or_else(|| panic!("no resume command in stderr: {stderr}"))
-        .trim()
-        .to_string()
-}
+use common::{WHO, bare, config, fake, file, run, run_with_stdin, seccopilot};
+use copilot_fake::FaultRule;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ask_prints_the_answer_as_it_came() {
@@ -234,65 +202,6 @@ async fn demo_answers_without_credentials_and_says_so() {
     assert_eq!(out.code, 0, "{out:#?}");
     assert!(out.stdout.contains("Demo User"), "{out:#?}");
     assert!(out.stderr.contains("demo"), "{out:#?}");
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_passed_deadline_exits_7_and_resume_gets_the_answer() {
-    let clock = frozen();
-    let fake = fake(config().clock(clock.clone())).await;
-    let out = run(seccopilot(&fake), &["--deadline", "0.2", "ask", "who am I"]).await;
-    assert_eq!(out.code, 7, "{out:#?}");
-    assert_eq!(out.stdout, "");
-    let reference = resume_ref(&out.stderr);
-
-    clock.advance(an_hour());
-    let out = run(seccopilot(&fake), &["resume", &reference]).await;
-    assert_eq!((out.code, out.stdout.as_str()), (0, WHO), "{out:#?}");
-    let out = run(
-        seccopilot(&fake),
-        &["--output", "json", "resume", &reference],
-    )
-    .await;
-    assert_eq!(out.json()["reference"], reference.as_str());
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn ctrl_c_exits_130_with_the_reference_and_resume_works() {
-    let clock = frozen();
-    let fake = fake(config().clock(clock.clone())).await;
-    let mut cmd = seccopilot(&fake);
-    let mut child = cmd.args(["ask", "who am I"]).spawn().expect("spawn");
-    // Wait until the evaluation exists and is being polled: then the reference is known.
-    loop {
-        let polled = fake
-            .requests()
-            .iter()
-            .any(|r| r.method == "GET" && r.target.contains("/evaluations/"));
-        if polled {
-            break;
-        }
-        assert!(
-            child.try_wait().expect("try_wait").is_none(),
-            "seccopilot exited before polling"
-        );
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    // Ctrl-C as a terminal sends it: SIGINT, through kill(1) (the workspace forbids unsafe code).
-    let pid = child.id().expect("pid").to_string();
-    let sent = std::process::Command::new("kill")
-        .args(["-INT", &pid])
-        .status()
-        .expect("run kill(1)");
-    assert!(sent.success(), "kill -INT {pid} failed: {sent}");
-    let out = common::finish(child.wait_with_output().await.expect("wait"));
-    assert_eq!(out.code, 130, "{out:#?}");
-    assert_eq!(out.stdout, "", "nothing on stdout");
-    assert!(out.stderr.contains("may still finish"), "{out:#?}");
-    let reference = resume_ref(&out.stderr);
-
-    clock.advance(an_hour());
-    let out = run(seccopilot(&fake), &["resume", &reference]).await;
-    assert_eq!((out.code, out.stdout.as_str()), (0, WHO), "{out:#?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

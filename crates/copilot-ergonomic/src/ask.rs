@@ -17,13 +17,24 @@ use crate::error::Error;
 use crate::evaluations::EvaluationClient;
 use crate::prompts::PromptClient;
 use crate::random::jitter;
+use crate::reference::EvaluationRef;
 use crate::request_ids::RequestIds;
 use crate::sessions::SessionClient;
 
+/// Called with an evaluation's reference once it exists, before its answer is awaited.
+pub(crate) type OnStarted<'a> = Option<&'a (dyn Fn(&EvaluationRef) + Send + Sync)>;
+
 /// Asks `question` in `session`: prompt, evaluation, wait; the answer carries every call's ids.
-pub(crate) async fn ask_in(session: &SessionClient, question: String) -> Result<Answer, Error> {
+pub(crate) async fn ask_in(
+    session: &SessionClient,
+    question: String,
+    on_started: OnStarted<'_>,
+) -> Result<Answer, Error> {
     let (answer, ids) = RequestIds::capture(async {
         let (client, evaluation) = start_in(session, &question).await?;
+        if let Some(started) = on_started {
+            started(client.reference());
+        }
         let options = session.copilot().inner.wait.clone();
         client.poll(Some(evaluation), &options).await
     })

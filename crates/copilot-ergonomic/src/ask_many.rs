@@ -21,6 +21,7 @@ use futures_util::stream::{FuturesUnordered, StreamExt as _};
 use crate::answer::Answer;
 use crate::error::Error;
 use crate::evaluations::Outcome;
+use crate::reference::EvaluationRef;
 use crate::sessions::SessionClient;
 use crate::workspaces::WorkspaceClient;
 
@@ -86,7 +87,11 @@ pub struct AskMany<'a> {
     tripped: Option<String>,
     resume: Option<Pin<Box<tokio::time::Sleep>>>,
     counts: Arc<Counts>,
+    on_started: Option<Arc<StartedHook>>,
 }
+
+/// What [`AskMany::on_started`] calls.
+type StartedHook = dyn Fn(usize, &EvaluationRef) + Send + Sync;
 
 #[derive(Debug, Default)]
 struct Counts {
@@ -124,6 +129,7 @@ impl<'a> AskMany<'a> {
             tripped: None,
             resume: None,
             counts: Arc::default(),
+            on_started: None,
         }
     }
 
@@ -147,6 +153,15 @@ impl<'a> AskMany<'a> {
         self
     }
 
+    /// Calls `f(index, reference)` as soon as each question's evaluation exists, before its
+    /// answer is awaited. Save the references to resume waits the run cannot finish (a crash,
+    /// Ctrl-C, a dropped stream): `copilot.evaluation(&reference).wait()` answers without
+    /// asking again. Called from the task polling the run; keep it quick.
+    pub fn on_started(mut self, f: impl Fn(usize, &EvaluationRef) + Send + Sync + 'static) -> Self {
+        self.on_started = Some(Arc::new(f));
+        self
+    }
+
     /// Counts so far. The input is read only when a question can start, so `queued` is what the
     /// input says is left (its `size_hint`; 0 for inputs that cannot tell).
     pub fn progress(&self) -> Progress {
@@ -163,16 +178,21 @@ impl<'a> AskMany<'a> {
     }
 
     fn start(&mut self, index: usize, question: String) {
-        let (ws, session, counts) = (
+        let (ws, session, counts, hook) = (
             self.ws.clone(),
             self.session.clone(),
             Arc::clone(&self.counts),
+            self.on_started.clone(),
         );
         counts.running.fetch_add(1, Ordering::Relaxed);
         self.running.push(Box::pin(async move {
+            let notify = hook.map(|f| move |reference: &EvaluationRef| f(index, reference));
+            let on_started = notify
+                .as_ref()
+                .map(|f| f as &(dyn Fn(&EvaluationRef) + Send + Sync));
             let result = match &session {
-                Some(session) => session.ask(question.clone()).await,
-                None => ws.ask(question.clone()).await,
+                Some(session) => crate::ask::ask_in(session, question.clone(), on_started).await,
+                None => ws.ask_with(question.clone(), on_started).await,
             };
             counts.running.fetch_sub(1, Ordering::Relaxed);
             Asked {

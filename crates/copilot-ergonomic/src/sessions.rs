@@ -123,6 +123,6 @@ impl SessionClient {
     /// back and used. Once the evaluation exists, every error carries
     /// [`Error::evaluation_ref`] to resume the wait.
     pub async fn ask(&self, question: impl Into<String>) -> Result<Answer, Error> {
-        crate::ask::ask_in(self, question.into()).await
+        crate::ask::ask_in(self, question.into(), None).await
     }
 }

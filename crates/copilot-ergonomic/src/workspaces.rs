@@ -103,16 +103,24 @@ impl WorkspaceClient {
     /// Creates a session named after `question`, asks it, and waits for the answer; follow up
     /// with [`Answer::session`]. See [`SessionClient::ask`] for what happens on faults.
     pub async fn ask(&self, question: impl Into<String>) -> Result<Answer, Error> {
-        let question = question.into();
-        let (session, ids) = RequestIds::capture(self.create_session_retrying(&question)).await;
-        let session = self.session_of(&session?)?;
-        let mut answer = session.ask(question).await?;
-        answer.request_ids.splice(0..0, ids);
-        Ok(answer)
+        self.ask_with(question.into(), None).await
     }
 }
 
 impl WorkspaceClient {
+    /// [`WorkspaceClient::ask`], telling `on_started` the evaluation's reference once it exists.
+    pub(crate) async fn ask_with(
+        &self,
+        question: String,
+        on_started: crate::ask::OnStarted<'_>,
+    ) -> Result<Answer, Error> {
+        let (session, ids) = RequestIds::capture(self.create_session_retrying(&question)).await;
+        let session = self.session_of(&session?)?;
+        let mut answer = crate::ask::ask_in(&session, question, on_started).await?;
+        answer.request_ids.splice(0..0, ids);
+        Ok(answer)
+    }
+
     /// Creates the session of an `ask`, again when the outcome of a create is unknown: sessions
     /// are not billed, so at worst an empty session is left behind.
     async fn create_session_retrying(&self, question: &str) -> Result<types::Session, Error> {

@@ -282,3 +282,51 @@ async fn a_run_borrowing_its_input_is_a_send_unpin_stream() {
     let results = all(run).await;
     assert_eq!(results[1].question, "Summarise incident 4712");
 }
+
+#[tokio::test]
+async fn a_dropped_run_leaves_references_that_resume_without_asking_again() {
+    // The fake's clock stands still, so no evaluation finishes while the run is alive.
+    let clock = copilot_fake::Clock::manual(chrono::DateTime::UNIX_EPOCH);
+    let mut config = FakeConfig::new()
+        .clock(clock)
+        .phases(Duration::from_secs(10), Duration::from_secs(10));
+    let questions = ["q0", "q1", "q2"];
+    for q in questions {
+        config = config.script(q, Script::answer(format!("answer to {q}\n")));
+    }
+    let (server, copilot) = fake(config).await;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let run =
+        copilot
+            .workspace("default")
+            .ask_many(questions)
+            .on_started(move |index, reference| {
+                let _ = tx.send((index, reference.clone()));
+            });
+    let running = tokio::spawn(run.collect::<Vec<Asked>>());
+    let mut started = Vec::new();
+    while started.len() < questions.len() {
+        let next = tokio::time::timeout(Duration::from_secs(20), rx.recv()).await;
+        match next {
+            Ok(Some(pair)) => started.push(pair),
+            _ => panic!("on_started reported only {started:?}"),
+        }
+    }
+    // As Ctrl-C would: the run is dropped mid-wait.
+    running.abort();
+    assert!(running.await.is_err(), "the run cannot have finished");
+    started.sort_by_key(|(index, _)| *index);
+    let indexes: Vec<usize> = started.iter().map(|(i, _)| *i).collect();
+    assert_eq!(indexes, [0, 1, 2], "each question reported once");
+
+    server.clock().advance(Duration::from_secs(30));
+    for (index, reference) in &started {
+        let answer = copilot.evaluation(reference).wait().await.unwrap();
+        assert_eq!(
+            answer.content(),
+            Some(format!("answer to {}\n", questions[*index]).as_str()),
+            "question {index} resumed from {reference}"
+        );
+    }
+    assert_eq!(posts(&server, "/evaluations"), 3, "nothing was asked again");
+}

@@ -7,7 +7,10 @@ use std::path::PathBuf;
 use std::process::Stdio;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use copilot_fake::{FakeConfig, FakeServer};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use copilot_fake::{Clock, FakeConfig, FakeServer, Script};
 use tokio::io::AsyncWriteExt as _;
 use tokio::process::Command;
 
@@ -109,4 +112,38 @@ pub(crate) fn empty_dir() -> PathBuf {
     let dir = path.parent().expect("parent").join("empty");
     std::fs::create_dir_all(&dir).expect("empty dir");
     dir
+}
+
+/// The scripted answer to "who am I" (Markdown, as the service sends it).
+pub(crate) const WHO: &str =
+    "You are **Test User**.\n\n| Role | Value |\n|---|---|\n| Reader | yes |\n";
+
+/// The fake the CLI tests ask: quick phases and three scripted questions.
+pub(crate) fn config() -> FakeConfig {
+    FakeConfig::new()
+        .phases(Duration::from_millis(10), Duration::from_millis(40))
+        .script("who am I", Script::answer(WHO))
+        .script("say no", Script::outcome("rejected"))
+        .script("too much", Script::outcome("capacityExceeded"))
+}
+
+/// A clock that stands still, so evaluations finish only when a test moves it.
+pub(crate) fn frozen() -> Clock {
+    let start: DateTime<Utc> = "2025-10-22T20:00:00Z".parse().unwrap();
+    Clock::manual(start)
+}
+
+/// Long enough for any scripted evaluation to finish.
+pub(crate) fn an_hour() -> Duration {
+    Duration::from_secs(3600)
+}
+
+/// The `seccopilot resume REF` line's reference.
+pub(crate) fn resume_ref(stderr: &str) -> String {
+    stderr
+        .lines()
+        .find_map(|l| l.split("seccopilot resume ").nth(1))
+        .unwrap_or_else(|| panic!("no resume command in stderr: {stderr}"))
+        .trim()
+        .to_string()
 }
