@@ -29,6 +29,14 @@ impl Client {
 /// Default headers carrying `Authorization: Bearer <token>`, marked sensitive so that reqwest
 /// never prints them.
 pub fn bearer_headers(token: &str) -> Result<reqwest::header::HeaderMap, InvalidToken> {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(reqwest::header::AUTHORIZATION, bearer_value(token)?);
+    Ok(headers)
+}
+
+/// The value `Bearer <token>` of an `Authorization` header, marked sensitive (reqwest never
+/// prints it); refused when the token holds a byte that is not visible ASCII.
+pub fn bearer_value(token: &str) -> Result<reqwest::header::HeaderValue, InvalidToken> {
     if let Some(position) = token.bytes().position(|b| !b.is_ascii_graphic()) {
         return Err(InvalidToken { position });
     }
@@ -36,9 +44,7 @@ pub fn bearer_headers(token: &str) -> Result<reqwest::header::HeaderMap, Invalid
         // Unreachable after the check above (visible ASCII always makes a header value).
         .map_err(|_| InvalidToken { position: 0 })?;
     value.set_sensitive(true);
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert(reqwest::header::AUTHORIZATION, value);
-    Ok(headers)
+    Ok(value)
 }
 
 /// A token that cannot be sent: it holds a byte that is not visible ASCII (often the trailing

@@ -52,7 +52,7 @@ mod generated;
 #[rustfmt::skip]
 pub mod catalogue;
 
-pub use constructors::{GRAPH_BETA_BASE_URL, InvalidToken, bearer_headers};
+pub use constructors::{GRAPH_BETA_BASE_URL, InvalidToken, bearer_headers, bearer_value};
 pub use generated::*;
 pub use hooks::{Hooks, PrepareFuture, Transport, TransportFuture};
 pub use progenitor_client::OperationInfo;

@@ -8,7 +8,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use copilot_ergonomic::{Answer, Copilot, Error, EvaluationRef, RequestIds, SessionClient};
+use copilot_ergonomic::{
+    Answer, Copilot, Error, EvaluationRef, RequestIds, SessionClient, WorkspaceClient,
+};
 
 use crate::cli::Output;
 use crate::exit::{self, Failure};
@@ -21,13 +23,11 @@ pub(crate) type Asked = (Answer, Vec<RequestIds>);
 
 /// `seccopilot ask QUESTION [--session ID]`.
 pub(crate) async fn ask(
-    copilot: &Copilot,
-    workspace: &str,
+    ws: &WorkspaceClient,
     question: &str,
     session: Option<&str>,
     output: Output,
 ) -> Result<u8, Failure> {
-    let ws = copilot.workspace(workspace);
     let spinner = Spinner::start("creating a session");
     let (session, mut ids) = match session {
         Some(id) => (ws.session(id), Vec::new()),
@@ -38,7 +38,7 @@ pub(crate) async fn ask(
         }
     };
     progress::session(session.id());
-    let (answer, more) = ask_in(copilot, &session, question, &spinner).await?;
+    let (answer, more) = ask_in(&session, question, &spinner).await?;
     drop(spinner);
     ids.extend(more);
     Ok(report(&answer, &ids, output))
@@ -61,7 +61,6 @@ pub(crate) async fn resume(
 
 /// Asks `question` in `session`: prompt, evaluation, wait.
 pub(crate) async fn ask_in(
-    copilot: &Copilot,
     session: &SessionClient,
     question: &str,
     spinner: &Spinner,
@@ -76,7 +75,7 @@ pub(crate) async fn ask_in(
             "evaluation {} started, waiting for the answer",
             reference.evaluation
         ));
-        let answer = copilot.evaluation(&reference).wait().await;
+        let answer = evaluation.wait().await;
         if answer.is_ok() {
             progress::finished(&reference);
         }
@@ -101,7 +100,7 @@ fn report(answer: &Answer, ids: &[RequestIds], output: Output) -> u8 {
     if code != exit::OK {
         eprintln!(
             "error: Security Copilot did not answer successfully: outcome {} (evaluation {})",
-            output::outcome_name(answer.outcome()),
+            answer.outcome(),
             answer.reference()
         );
     }
@@ -110,8 +109,7 @@ fn report(answer: &Answer, ids: &[RequestIds], output: Output) -> u8 {
 
 /// `seccopilot run-book FILE [--var NAME=VALUE]...`.
 pub(crate) async fn run_book(
-    copilot: &Copilot,
-    workspace: &str,
+    ws: &WorkspaceClient,
     file: &Path,
     vars: &[(String, String)],
     output: Output,
@@ -125,7 +123,6 @@ pub(crate) async fn run_book(
     let prompts = book.fill(&values).map_err(|e| {
         Failure::usage(format!("{}: {e}", file.display())).hint("give each with --var NAME=VALUE")
     })?;
-    let ws = copilot.workspace(workspace);
     let name = if book.name.trim().is_empty() {
         "promptbook".to_string()
     } else {
@@ -139,7 +136,7 @@ pub(crate) async fn run_book(
     let mut code = exit::OK;
     for (index, question) in prompts.iter().enumerate() {
         spinner.set(format!("{name}: prompt {}/{total}", index + 1));
-        let result = ask_in(copilot, &session, question, &spinner).await;
+        let result = ask_in(&session, question, &spinner).await;
         code = exit::worst(code, ItemRecord::exit_code(&result));
         match output {
             Output::Text => {
@@ -161,7 +158,7 @@ pub(crate) async fn run_book(
                 eprintln!(
                     "error: prompt {}/{total} was not answered successfully: outcome {} (evaluation {}); the promptbook stops here",
                     index + 1,
-                    output::outcome_name(answer.outcome()),
+                    answer.outcome(),
                     answer.reference()
                 );
                 break;

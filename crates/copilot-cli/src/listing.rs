@@ -1,8 +1,8 @@
 //! `sessions` and `plugins`: lists as columns, a JSON array, or NDJSON (Graph's own shapes).
 
+use copilot_ergonomic::WorkspaceClient;
 use copilot_ergonomic::types::{Plugin, Session};
-use copilot_ergonomic::{Error, List, Listed, WorkspaceClient};
-use futures_util::StreamExt as _;
+use futures_util::{StreamExt as _, TryStreamExt as _};
 use serde::Serialize;
 
 use crate::cli::Output;
@@ -11,7 +11,13 @@ use crate::output;
 
 /// `seccopilot sessions [--top N]`.
 pub(crate) async fn sessions(ws: &WorkspaceClient, top: u32, out: Output) -> Result<u8, Failure> {
-    let sessions = collect(ws.sessions().top(top as i32), top as usize).await?;
+    // `$top` sizes the pages; `take` stops after the first `top` sessions.
+    let sessions: Vec<Session> = ws
+        .sessions()
+        .top(top as i32)
+        .take(top as usize)
+        .try_collect()
+        .await?;
     print(
         &sessions,
         out,
@@ -29,7 +35,7 @@ pub(crate) async fn sessions(ws: &WorkspaceClient, top: u32, out: Output) -> Res
 
 /// `seccopilot plugins`.
 pub(crate) async fn plugins(ws: &WorkspaceClient, out: Output) -> Result<u8, Failure> {
-    let plugins = collect(ws.plugins(), usize::MAX).await?;
+    let plugins = ws.plugins().to_vec().await?;
     print(
         &plugins,
         out,
@@ -51,15 +57,6 @@ pub(crate) async fn plugins(ws: &WorkspaceClient, out: Output) -> Result<u8, Fai
         ["NAME", "STATE", "CATEGORY", "DISPLAY NAME"],
     );
     Ok(exit::OK)
-}
-
-async fn collect<T: Listed>(list: List<T>, max: usize) -> Result<Vec<T>, Error> {
-    let mut items = Vec::new();
-    let mut list = list.take(max);
-    while let Some(item) = list.next().await {
-        items.push(item?);
-    }
-    Ok(items)
 }
 
 fn print<T: Serialize, const N: usize>(

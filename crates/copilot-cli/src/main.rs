@@ -104,14 +104,7 @@ async fn dispatch(cli: &Cli) -> Result<u8, Failure> {
     let out = global.output;
     match &cli.command {
         Command::Ask { question, session } => {
-            ask::ask(
-                copilot,
-                &global.workspace,
-                question,
-                session.as_deref(),
-                out,
-            )
-            .await
+            ask::ask(&ws, question, session.as_deref(), out).await
         }
         Command::AskMany { file, concurrency } => {
             ask_many::run(&ws, file.as_deref(), usize::from(*concurrency)).await
@@ -125,9 +118,7 @@ async fn dispatch(cli: &Cli) -> Result<u8, Failure> {
             };
             transcript::run(&ws.session(session_id), format).await
         }
-        Command::RunBook { file, vars } => {
-            ask::run_book(copilot, &global.workspace, file, vars, out).await
-        }
+        Command::RunBook { file, vars } => ask::run_book(&ws, file, vars, out).await,
         Command::Plugins => listing::plugins(&ws, out).await,
     }
 }

@@ -3,7 +3,7 @@
 
 use std::io::Write as _;
 
-use copilot_ergonomic::{Answer, Error, Outcome, RequestIds};
+use copilot_ergonomic::{Answer, Error, RequestIds};
 use serde::Serialize;
 
 /// An answer as data (`--output json|ndjson`, `ask-many`).
@@ -36,7 +36,7 @@ impl AnswerRecord {
             prompt_id: answer.prompt_id().to_string(),
             evaluation_id: answer.evaluation_id().to_string(),
             reference: answer.reference().to_string(),
-            outcome: outcome_name(answer.outcome()),
+            outcome: answer.outcome().to_string(),
             content: answer.content().map(str::to_string),
             completed_date_time: answer.completed_at(),
             request_ids: ids
@@ -111,11 +111,6 @@ impl ItemRecord {
             Err(e) => crate::exit::code_of(e),
         }
     }
-}
-
-/// The service's name for an outcome (`success`, `rejected`, `capacityExceeded`, …).
-pub(crate) fn outcome_name(outcome: &Outcome) -> String {
-    outcome.as_str().to_string()
 }
 
 /// Writes `text` to stdout in one piece, with a final newline.

@@ -49,11 +49,14 @@ pub(crate) struct InFlight {
     pub unknown: usize,
 }
 
-static IN_FLIGHT: Mutex<Option<InFlight>> = Mutex::new(None);
+static IN_FLIGHT: Mutex<InFlight> = Mutex::new(InFlight {
+    session: None,
+    evaluations: Vec::new(),
+    unknown: 0,
+});
 
 fn with<R>(f: impl FnOnce(&mut InFlight) -> R) -> R {
-    let mut guard = IN_FLIGHT.lock().unwrap_or_else(|p| p.into_inner());
-    f(guard.get_or_insert_with(InFlight::default))
+    f(&mut IN_FLIGHT.lock().unwrap_or_else(|p| p.into_inner()))
 }
 
 /// Records the session a command works in.

@@ -79,7 +79,7 @@ fn entry(e: &Evaluation) -> EvaluationEntry {
     EvaluationEntry {
         evaluation_id: e.id.clone().unwrap_or_default(),
         state: e.state.as_ref().map(ToString::to_string),
-        outcome: Outcome::of(e).map(|o| output::outcome_name(&o)),
+        outcome: Outcome::of(e).map(|o| o.to_string()),
         content: e.result.as_ref().and_then(|r| r.content.clone()),
         created_date_time: e.created_date_time,
         completed_date_time: output::real_time(e.completed_date_time),

@@ -31,12 +31,8 @@ pub(crate) async fn ask_in(
     on_started: OnStarted<'_>,
 ) -> Result<Answer, Error> {
     let (answer, ids) = RequestIds::capture(async {
-        let (client, evaluation) = start_in(session, &question).await?;
-        if let Some(started) = on_started {
-            started(client.reference());
-        }
-        let options = session.copilot().inner.wait.clone();
-        client.poll(Some(evaluation), &options).await
+        let prompt = create_prompt_once(session, &question).await?;
+        evaluate_with(&session.prompt_of(&prompt)?, on_started).await
     })
     .await;
     answer.map(|mut a| {
@@ -64,9 +60,18 @@ async fn start_evaluation(
 
 /// Starts one evaluation of `prompt` (at most one) and waits for it.
 pub(crate) async fn evaluate(prompt: &PromptClient) -> Result<Answer, Error> {
+    evaluate_with(prompt, None).await
+}
+
+/// [`evaluate`], telling `on_started` the evaluation's reference before the wait.
+async fn evaluate_with(prompt: &PromptClient, on_started: OnStarted<'_>) -> Result<Answer, Error> {
     let (client, evaluation) = start_evaluation(prompt).await?;
-    let options = prompt.copilot().inner.wait.clone();
-    client.poll(Some(evaluation), &options).await
+    if let Some(started) = on_started {
+        started(client.reference());
+    }
+    client
+        .poll(Some(evaluation), &prompt.copilot().inner.wait)
+        .await
 }
 
 async fn create_prompt_once(

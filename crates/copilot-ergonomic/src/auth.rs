@@ -90,7 +90,7 @@ impl Credentials {
             Self::Static(header) => Ok(header.clone()),
             Self::Provider { provider, last } => {
                 let token = provider.token().await?;
-                self.remember(last, token)
+                Self::remember(last, token)
             }
         }
     }
@@ -107,13 +107,12 @@ impl Credentials {
                     Ok(token) => token,
                     Err(e) => return Some(Err(e)),
                 };
-                Some(self.remember(last, token))
+                Some(Self::remember(last, token))
             }
         }
     }
 
     fn remember(
-        &self,
         last: &Mutex<Option<(AccessToken, HeaderValue)>>,
         token: AccessToken,
     ) -> Result<HeaderValue, BoxError> {
@@ -131,10 +130,7 @@ impl Credentials {
 
 /// `Bearer <token>`, marked sensitive (never logged, never in `Debug`).
 fn authorization(token: &AccessToken) -> Result<HeaderValue, BoxError> {
-    let mut headers = copilot_api::bearer_headers(token.secret())?;
-    headers
-        .remove(reqwest::header::AUTHORIZATION)
-        .ok_or_else(|| "bearer_headers made no Authorization header".into())
+    Ok(copilot_api::bearer_value(token.secret())?)
 }
 
 /// A provider from an async closure, see [`crate::CopilotBuilder::token_fn`].

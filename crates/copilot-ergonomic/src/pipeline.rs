@@ -161,14 +161,15 @@ impl Pipeline {
                     span.record("http.request.resend_count", retry - 1);
                     if let Ok(response) = &outcome {
                         span.record("http.response.status_code", response.status().as_u16());
-                        if let Some(id) = response.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()) {
+                        let request_id = response.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok());
+                        if let Some(id) = request_id {
                             span.record("request_id", id);
                         }
                         ctx.record(response.status(), response.headers());
                         RequestIds::record_with(|| RequestIds {
                             operation: name.to_string(),
                             status: response.status().as_u16(),
-                            request_id: header(response.headers(), REQUEST_ID.as_str()),
+                            request_id: request_id.map(str::to_string),
                             client_request_id: ctx.client_request_id.clone(),
                         });
                     }

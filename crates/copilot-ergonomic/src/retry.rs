@@ -75,13 +75,17 @@ impl RetryPolicy {
         if attempt > self.max_retries.saturating_add(1) {
             return None;
         }
+        Some(self.backoff(attempt, jitter))
+    }
+
+    /// Exponential backoff for the `n`-th try (1-based) with full jitter over the upper half,
+    /// `[base·2ⁿ⁻¹/2, base·2ⁿ⁻¹]`, at most `max_delay`.
+    fn backoff(&self, n: u32, jitter: f64) -> Duration {
         let exp = self
             .base_delay
-            .saturating_mul(1u32 << (attempt - 1).min(16));
-        Some(
-            exp.mul_f64(0.5 + 0.5 * jitter.clamp(0.0, 1.0))
-                .min(self.max_delay),
-        )
+            .saturating_mul(1u32 << n.saturating_sub(1).min(16));
+        exp.mul_f64(0.5 + 0.5 * jitter.clamp(0.0, 1.0))
+            .min(self.max_delay)
     }
 
     /// The wait before retry number `retry` (1-based) after `status`, or `None` to stop: 429,
@@ -136,12 +140,7 @@ impl RetryPolicy {
         let delay = match retry_after {
             Some(d) if d > self.max_delay => return None,
             Some(d) => d,
-            None => {
-                let exp = self.base_delay.saturating_mul(1u32 << (retry - 1).min(16));
-                // Full jitter over the upper half: [exp/2, exp].
-                exp.mul_f64(0.5 + 0.5 * jitter.clamp(0.0, 1.0))
-                    .min(self.max_delay)
-            }
+            None => self.backoff(retry, jitter),
         };
         (waited + delay <= self.budget).then_some(delay)
     }
