@@ -77,7 +77,6 @@ pub(crate) fn tokens(t: impl ToTokens) -> String {
         .replace(" (", "(")
         .replace("->(", "-> (")
         .replace(",)", ")")
-        .replace(",>", ">")
 }
 
 /// The crate and where users can name its items.

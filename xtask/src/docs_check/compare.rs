@@ -27,7 +27,7 @@ pub(super) fn compare(docs: &Docs, spec: &Value) -> Findings {
     }
     for op in check.spec.ops.clone() {
         if !documented.contains(op.id) {
-            check.drift(
+            check.out.drift(
                 endpoint_group(&op),
                 "operation-undocumented",
                 format!("remove operation `{}`: no page documents it", op.id),
@@ -61,33 +61,13 @@ fn endpoint_group(op: &SpecOperation<'_>) -> String {
 }
 
 impl<'a> Check<'a> {
-    pub(super) fn drift(
-        &mut self,
-        group: String,
-        kind: &'static str,
-        message: String,
-        at: impl Into<Option<At>>,
-    ) {
-        self.out.drift(group, kind, message, at);
-    }
-
-    pub(super) fn problem(
-        &mut self,
-        group: String,
-        kind: &'static str,
-        message: String,
-        at: impl Into<Option<At>>,
-    ) {
-        self.out.problem(group, kind, message, at);
-    }
-
     /// Checks one API page; returns the operationId it documents, if the spec has it.
     fn api_page(&mut self, page: &ApiPage) -> Option<&'a str> {
         let mut documented = None;
         for (method, path, at) in &page.endpoints {
             match self.spec.operation(method, path) {
                 Some(op) => documented = documented.or(Some(op)),
-                None => self.drift(
+                None => self.out.drift(
                     format!("endpoint {method} {path} (not in the spec)"),
                     "operation-missing",
                     format!("add operation `{method} {path}` (\"{}\")", page.title),
@@ -104,7 +84,7 @@ impl<'a> Check<'a> {
         let (all, documented_in_spec) = self.spec.query_options(&op);
         for option in &options {
             if !all.contains(option) {
-                self.drift(
+                self.out.drift(
                     group.clone(),
                     "query-option-missing",
                     format!("add query option `{option}` to `{}`", op.id),
@@ -114,7 +94,7 @@ impl<'a> Check<'a> {
         }
         for option in documented_in_spec {
             if !options.contains(&option) {
-                self.drift(
+                self.out.drift(
                     group.clone(),
                     "query-option-undocumented",
                     format!(
@@ -131,7 +111,7 @@ impl<'a> Check<'a> {
         let docs_codes: BTreeSet<u16> = page.statuses.iter().map(|(c, _)| *c).collect();
         let status_differs = !docs_codes.is_empty() && docs_codes != spec_codes;
         if status_differs {
-            self.drift(
+            self.out.drift(
                 group.clone(),
                 "status-differs",
                 format!(
@@ -156,7 +136,7 @@ impl<'a> Check<'a> {
                 ExampleKind::Request { method, url } => {
                     current = self.spec.operation(method, url);
                     if current.is_none() {
-                        self.drift(
+                        self.out.drift(
                             group.clone(),
                             "example-unmatched",
                             format!(
@@ -197,7 +177,7 @@ impl<'a> Check<'a> {
                                 collection,
                             );
                         }
-                        None if !status_differs => self.drift(
+                        None if !status_differs => self.out.drift(
                             group.clone(),
                             "status-differs",
                             format!(
@@ -220,7 +200,7 @@ impl<'a> Check<'a> {
             .pointer("/requestBody/content/application~1json/schema")
         else {
             if !body.is_empty() {
-                self.drift(
+                self.out.drift(
                     group.to_string(),
                     "request-body-missing",
                     format!("add a request body to `{}`", op.id),
@@ -239,7 +219,7 @@ impl<'a> Check<'a> {
                 && !required.contains(&property.name)
                 && known.iter().any(|(name, _)| *name == property.name)
             {
-                self.drift(
+                self.out.drift(
                     group.to_string(),
                     "property-required",
                     format!("mark property `{}` of {target} required", property.name),
@@ -271,7 +251,7 @@ impl<'a> Check<'a> {
                 };
                 let reason = e.to_string();
                 let reason = reason.split(" at line").next().unwrap_or(&reason);
-                self.problem(
+                self.out.problem(
                     group.to_string(),
                     "example-not-json",
                     format!(
@@ -285,7 +265,7 @@ impl<'a> Check<'a> {
             }
         };
         if let Some((key, placeholder)) = template_value(&value) {
-            self.problem(
+            self.out.problem(
                 group.to_string(),
                 "example-template",
                 format!(
@@ -300,7 +280,7 @@ impl<'a> Check<'a> {
             return;
         };
         if collection && value.is_object() && value.get("value").is_none() {
-            self.problem(
+            self.out.problem(
                 group.to_string(),
                 "list-example-is-entity",
                 format!(
@@ -313,7 +293,7 @@ impl<'a> Check<'a> {
         }
         let errors = self.spec.validator.validate(schema, &value, direction);
         if !errors.is_empty() {
-            self.drift(
+            self.out.drift(
                 group.to_string(),
                 "example-invalid",
                 format!(

@@ -13,7 +13,7 @@ impl<'a> Check<'a> {
     pub(super) fn resource(&mut self, resource: &Resource) {
         let group = format!("resource {}", resource.name);
         let Some((name, schema)) = self.spec.resource(&resource.name) else {
-            self.drift(
+            self.out.drift(
                 group,
                 "resource-missing",
                 format!("add a schema for resource `{}`", resource.name),
@@ -31,7 +31,7 @@ impl<'a> Check<'a> {
             .collect();
         for (key, at) in &resource.json_keys {
             if !table.contains(key.as_str()) {
-                self.problem(
+                self.out.problem(
                     group.clone(),
                     "json-representation",
                     format!("the JSON representation lists `{key}`, the property table does not"),
@@ -43,7 +43,7 @@ impl<'a> Check<'a> {
             let keys: BTreeSet<&str> = resource.json_keys.iter().map(|(k, _)| k.as_str()).collect();
             for property in &resource.properties {
                 if !keys.contains(property.name.as_str()) {
-                    self.problem(
+                    self.out.problem(
                         group.clone(),
                         "json-representation",
                         format!(
@@ -98,7 +98,7 @@ impl<'a> Check<'a> {
                 if property.required {
                     nullable.push_str(", required");
                 }
-                self.drift(
+                self.out.drift(
                     group.to_string(),
                     "property-missing",
                     format!(
@@ -111,7 +111,7 @@ impl<'a> Check<'a> {
             };
             let spec_type = self.spec.doc_type(spec_property);
             if !spec_type.same_as(&property.ty) {
-                self.drift(
+                self.out.drift(
                     group.to_string(),
                     "property-type",
                     format!(
@@ -125,7 +125,7 @@ impl<'a> Check<'a> {
                 && nullable != self.spec.nullable(spec_property)
             {
                 let word = if nullable { "nullable" } else { "not nullable" };
-                self.drift(
+                self.out.drift(
                     group.to_string(),
                     "property-nullability",
                     format!("make property `{}` of {target} {word}", property.name),
@@ -135,7 +135,7 @@ impl<'a> Check<'a> {
         }
         for (name, _) in spec_properties {
             if !documented.iter().any(|p| p.name == name) {
-                self.drift(
+                self.out.drift(
                     group.to_string(),
                     "property-extra",
                     format!("remove property `{name}` from {target}: the docs do not list it"),
@@ -154,7 +154,7 @@ impl<'a> Check<'a> {
                 group,
             } = documented;
             let Some((schema_name, spec_members)) = self.spec.enumeration(&name) else {
-                self.drift(
+                self.out.drift(
                     group,
                     "enum-missing",
                     format!(
@@ -171,7 +171,7 @@ impl<'a> Check<'a> {
             };
             for member in &members {
                 if !spec_members.contains(member) {
-                    self.drift(
+                    self.out.drift(
                         group.clone(),
                         "enum-member-missing",
                         format!("add member `{member}` to enum `{name}` ({schema_name})"),
@@ -181,7 +181,7 @@ impl<'a> Check<'a> {
             }
             for member in &spec_members {
                 if !members.contains(member) {
-                    self.drift(
+                    self.out.drift(
                         group.clone(),
                         "enum-member-extra",
                         format!(

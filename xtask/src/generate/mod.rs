@@ -73,7 +73,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let root = spec::workspace_root();
     let started = std::time::Instant::now();
     let fresh = render(&root)?;
-    let previous = read(&root, OUTPUT_PATH);
+    let mut previous = String::new();
     let mut stale = Vec::new();
     for (path, text) in fresh.files() {
         let current = read(&root, path);
@@ -93,6 +93,10 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
                 text.lines().count(),
                 started.elapsed()
             );
+        }
+        if path == OUTPUT_PATH {
+            // What the summary compares with when git cannot tell: the file before this run.
+            previous = current;
         }
     }
     let (baseline, label) = baseline(&root, since.as_deref(), previous)?;
