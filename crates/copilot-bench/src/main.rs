@@ -91,33 +91,45 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(plan: &Plan) -> Result<(), String> {
-    // The server gets its own runtime and thread; the measured client runs on this one.
+/// The fake on a runtime and thread of its own, and a current-thread runtime for the measured
+/// client; bind all three so that they drop client runtime, server, server runtime.
+fn serve(
+    config: FakeConfig,
+) -> Result<(tokio::runtime::Runtime, FakeServer, tokio::runtime::Runtime), String> {
     let server_runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
-    let created = plan.ask_after / 5;
     let server = server_runtime
-        .block_on(FakeServer::start_with(
-            FakeConfig::new()
-                .token(TOKEN)
-                .max_page_size(1_000)
-                .phases(created, plan.ask_after - created)
-                .default_answer("Nothing unusual happened overnight."),
-        ))
+        .block_on(FakeServer::start_with(config.token(TOKEN)))
         .map_err(|e| format!("cannot start copilot-fake: {e}"))?;
     let client_runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
+    Ok((server_runtime, server, client_runtime))
+}
+
+/// A client of `fake` with the bench's token.
+fn client(fake: &FakeServer) -> Result<Copilot, String> {
+    Copilot::builder()
+        .base_url(fake.base_url())
+        .bearer_token(TOKEN)
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+fn run(plan: &Plan) -> Result<(), String> {
+    let created = plan.ask_after / 5;
+    let (server_runtime, server, client_runtime) = serve(
+        FakeConfig::new()
+            .max_page_size(1_000)
+            .phases(created, plan.ask_after - created)
+            .default_answer("Nothing unusual happened overnight."),
+    )?;
     client_runtime.block_on(async {
-        let copilot = Copilot::builder()
-            .base_url(server.base_url())
-            .bearer_token(TOKEN)
-            .build()
-            .map_err(|e| e.to_string())?;
+        let copilot = client(&server)?;
         let raw = reqwest::Client::new();
         let bench = measure::Bench {
             plan,
@@ -201,26 +213,9 @@ fn run_soak(
     plan: &copilot_bench::soak::SoakPlan,
     seed: u64,
 ) -> Result<(copilot_bench::soak::SoakReport, String), String> {
-    let server_runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
-    let server = server_runtime
-        .block_on(FakeServer::start_with(
-            copilot_bench::soak::fake_config(seed).token(TOKEN),
-        ))
-        .map_err(|e| format!("cannot start copilot-fake: {e}"))?;
-    let client_runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
+    let (_server_runtime, server, client_runtime) = serve(copilot_bench::soak::fake_config(seed))?;
     let report = client_runtime.block_on(async {
-        let copilot = Copilot::builder()
-            .base_url(server.base_url())
-            .bearer_token(TOKEN)
-            .build()
-            .map_err(|e| e.to_string())?;
+        let copilot = client(&server)?;
         Ok::<_, String>(copilot_bench::soak::run(&copilot, plan).await)
     })?;
     let faults: Vec<String> = server

@@ -8,7 +8,7 @@ use copilot_ergonomic::Copilot;
 use copilot_fake::{FakeConfig, FakeServer};
 use futures_util::StreamExt as _;
 
-use crate::TOKEN;
+use crate::{TOKEN, client};
 use copilot_bench::rss;
 
 /// Requests each question needs at least: create session, prompt and evaluation, and one poll
@@ -21,14 +21,6 @@ async fn start(server: &tokio::runtime::Handle, config: FakeConfig) -> Result<Fa
         .await
         .map_err(|e| e.to_string())?
         .map_err(|e| format!("cannot start copilot-fake: {e}"))
-}
-
-fn client(fake: &FakeServer) -> Result<Copilot, String> {
-    Copilot::builder()
-        .base_url(fake.base_url())
-        .bearer_token(TOKEN)
-        .build()
-        .map_err(|e| e.to_string())
 }
 
 /// Runs `questions` questions at `concurrency`; returns (succeeded, wall time).

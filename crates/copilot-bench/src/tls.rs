@@ -137,25 +137,22 @@ pub(crate) async fn handshakes(server: &tokio::runtime::Handle, quick: bool) -> 
     let (runs, n) = if quick { (3, 100) } else { (7, 200) };
     eprintln!("bench: TLS handshakes ({runs} rounds of {n} requests per provider and mode)");
     let (url, cert) = serve(server).await?;
-    let mut sides = [
+    let providers = [
         (
             "aws-lc-rs",
             rustls::crypto::aws_lc_rs::default_provider as fn() -> _,
         ),
         ("ring", rustls::crypto::ring::default_provider),
-    ]
-    .map(|(name, provider)| {
-        Ok::<_, String>(Side {
+    ];
+    let mut ready = Vec::new();
+    for (name, provider) in providers {
+        let side = Side {
             name,
             fresh: client(provider(), &cert, false)?,
             reused: client(provider(), &cert, true)?,
             fresh_us: Vec::new(),
             reused_us: Vec::new(),
-        })
-    });
-    let mut ready = Vec::new();
-    for side in sides.iter_mut() {
-        let side = std::mem::replace(side, Err(String::new()))?;
+        };
         // Warm-up: the reused client's connection, and the first-use costs of both.
         per_request(&side.fresh, &url, 5).await?;
         per_request(&side.reused, &url, 5).await?;
