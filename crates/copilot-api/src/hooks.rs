@@ -108,8 +108,10 @@ impl ClientHooks<Hooks> for Client {
 static API_VERSION: reqwest::header::HeaderName =
     reqwest::header::HeaderName::from_static("api-version");
 
-/// Adds `Prefer: include-unknown-enum-members` unless a `Prefer` header is already there.
-fn prefer_unknown_enum_members(headers: &mut reqwest::header::HeaderMap) {
+/// Adds `Prefer: include-unknown-enum-members` unless a `Prefer` header is already there: Graph
+/// then sends enum members added after `unknownFutureValue`, which the open enums keep. Every
+/// generated operation's request gets it; requests built by hand (a nextLink) call this.
+pub fn prefer_unknown_enum_members(headers: &mut reqwest::header::HeaderMap) {
     headers
         .entry(reqwest::header::HeaderName::from_static("prefer"))
         .or_insert(reqwest::header::HeaderValue::from_static(

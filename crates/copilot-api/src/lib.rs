@@ -54,5 +54,5 @@ pub mod catalogue;
 
 pub use constructors::{GRAPH_BETA_BASE_URL, InvalidToken, bearer_headers, bearer_value};
 pub use generated::*;
-pub use hooks::{Hooks, PrepareFuture, Transport, TransportFuture};
+pub use hooks::{Hooks, PrepareFuture, Transport, TransportFuture, prefer_unknown_enum_members};
 pub use progenitor_client::OperationInfo;

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use copilot_api::catalogue::{self, OperationEntry};
 use copilot_api::{OperationInfo, PrepareFuture, TransportFuture};
-use reqwest::header::{HeaderName, HeaderValue};
+use reqwest::header::HeaderValue;
 use reqwest::{Request, Response, ResponseBuilderExt as _, StatusCode, Url};
 use serde::de::DeserializeOwned;
 use tracing::Instrument as _;
@@ -48,8 +48,6 @@ impl std::fmt::Debug for Pipeline {
             .finish_non_exhaustive()
     }
 }
-
-static PREFER: HeaderName = HeaderName::from_static("prefer");
 
 impl Pipeline {
     /// Adds `client-request-id`, `User-Agent` and `Authorization` (only for the Graph origin).
@@ -248,10 +246,7 @@ impl Pipeline {
             HeaderValue::from_static("application/json"),
         );
         // Open enums, as the generated client's hooks ask for every operation.
-        request.headers_mut().insert(
-            PREFER.clone(),
-            HeaderValue::from_static("include-unknown-enum-members"),
-        );
+        copilot_api::prefer_unknown_enum_members(request.headers_mut());
         self.prepare_request(&mut request, &ctx).await?;
         let response = self
             .execute_request(request, operation, &ctx)
