@@ -14,9 +14,11 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 
 use copilot_surface::crate_api::{changes, list_public_api, list_public_api_of};
+
+use crate::git;
 
 /// A published hand-written crate.
 #[derive(Debug, Clone, Copy)]
@@ -82,22 +84,14 @@ fn base_of(args: &[String]) -> Result<String, String> {
 /// The report for the working tree under `root` against `base`: one section per crate of
 /// [`CRATES`].
 fn against(root: &Path, base: &str) -> Result<String, String> {
-    let top = git(root, &["rev-parse", "--show-toplevel"])?;
-    let top = PathBuf::from(String::from_utf8_lossy(&top).trim());
-    let prefix = git(root, &["rev-parse", "--show-prefix"])?;
-    let prefix = String::from_utf8_lossy(&prefix).trim().to_string();
-    let commit = format!("{base}^{{commit}}");
-    git(&top, &["rev-parse", "--verify", "--quiet", &commit])
-        .map_err(|_| format!("`{base}` is not a revision of this repository"))?;
+    let (top, prefix) = resolve(root, base)?;
     let mut sections = Vec::new();
     for published in CRATES {
         let src = format!("{}/src", published.dir);
-        let manifest = format!("{}/Cargo.toml", published.dir);
-        let files = files_at(&top, base, &format!("{prefix}{src}"))?;
+        let (files, manifest) = crate_at(&top, base, &format!("{prefix}{}", published.dir))?;
         let old = if files.is_empty() {
             String::new()
         } else {
-            let manifest = file_at(&top, base, &format!("{prefix}{manifest}"))?;
             list_public_api_of(&files, manifest.as_deref(), published.krate)
                 .map_err(|e| format!("{src} at {base}: {e}"))?
         };
@@ -106,6 +100,32 @@ fn against(root: &Path, base: &str) -> Result<String, String> {
         sections.push(section(published, &old, &new));
     }
     Ok(sections.join("\n"))
+}
+
+/// The repository's top and `root`'s path inside it (`crates/`, or empty at the top), from one
+/// `git rev-parse` that also checks that `base` names a commit.
+fn resolve(root: &Path, base: &str) -> Result<(PathBuf, String), String> {
+    let commit = format!("{base}^{{commit}}");
+    let args = [
+        "rev-parse",
+        "--show-toplevel",
+        "--show-prefix",
+        "--verify",
+        "--quiet",
+        &commit,
+    ];
+    let output = git::output(root, &args)?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let mut lines = stdout.lines();
+    let (top, prefix) = (lines.next(), lines.next());
+    match (output.status.success(), top, prefix) {
+        (true, Some(top), Some(prefix)) => {
+            Ok((PathBuf::from(top.trim()), prefix.trim().to_string()))
+        }
+        // The top is printed before the revision is verified: a repository without `base`.
+        (false, Some(_), _) => Err(format!("`{base}` is not a revision of this repository")),
+        _ => Err(git::failure(&args, &output)),
+    }
 }
 
 /// The section for two source directories (`src/` of the old and of the new crate, each with
@@ -130,55 +150,36 @@ fn section(published: Published, old: &str, new: &str) -> String {
     out
 }
 
-/// Runs git in `dir`; its stdout, or its stderr as the error.
-fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
-    let output = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .map_err(|e| format!("cannot run git: {e}"))?;
-    if output.status.success() {
-        Ok(output.stdout)
-    } else {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        Err(format!(
-            "`git {}` failed: {}",
-            args.join(" "),
-            stderr.trim()
-        ))
-    }
-}
-
-/// The `.rs` files under `dir` (relative to the repository's top, `top`) at `rev`, by path
-/// relative to `dir`.
-fn files_at(top: &Path, rev: &str, dir: &str) -> Result<BTreeMap<PathBuf, String>, String> {
-    let listed = git(top, &["ls-tree", "-r", "-z", "--name-only", rev, "--", dir])?;
+/// The crate in `dir` (relative to the repository's top, `top`) at `rev`, from one `git
+/// ls-tree`: the `.rs` files under its `src/` by path relative to `src/`, and its `Cargo.toml` if
+/// it has one.
+fn crate_at(
+    top: &Path,
+    rev: &str,
+    dir: &str,
+) -> Result<(BTreeMap<PathBuf, String>, Option<String>), String> {
+    let listed = git::git(top, &["ls-tree", "-r", "-z", "--name-only", rev, "--", dir])?;
+    let (src, manifest_path) = (format!("{dir}/src/"), format!("{dir}/Cargo.toml"));
     let mut files = BTreeMap::new();
+    let mut manifest = None;
     for path in listed.split(|b| *b == 0).filter(|p| !p.is_empty()) {
         let path = String::from_utf8_lossy(path).into_owned();
-        let Some(relative) = path.strip_prefix(&format!("{dir}/")) else {
-            continue;
-        };
-        if !relative.ends_with(".rs") {
+        let source = path
+            .strip_prefix(&src)
+            .filter(|relative| relative.ends_with(".rs"));
+        if source.is_none() && path != manifest_path {
             continue;
         }
-        let text = git(top, &["show", &format!("{rev}:{path}")])?;
-        let text = String::from_utf8(text).map_err(|_| format!("{path} at {rev}: not UTF-8"))?;
-        files.insert(PathBuf::from(relative), text);
+        let text = git::show(top, rev, &path)?
+            .ok_or_else(|| format!("`git show {rev}:{path}` failed: listed but not shown"))?;
+        match source {
+            Some(relative) => {
+                files.insert(PathBuf::from(relative), text);
+            }
+            None => manifest = Some(text),
+        }
     }
-    Ok(files)
-}
-
-/// The file at `path` (relative to the repository's top, `top`) at `rev`, if it has one.
-fn file_at(top: &Path, rev: &str, path: &str) -> Result<Option<String>, String> {
-    let listed = git(top, &["ls-tree", "-z", "--name-only", rev, "--", path])?;
-    if listed.is_empty() {
-        return Ok(None);
-    }
-    let text = git(top, &["show", &format!("{rev}:{path}")])?;
-    String::from_utf8(text)
-        .map(Some)
-        .map_err(|_| format!("{path} at {rev}: not UTF-8"))
+    Ok((files, manifest))
 }
 
 #[cfg(test)]
@@ -267,7 +268,7 @@ mod tests {
             "commit.gpgsign=false",
         ];
         all.extend_from_slice(args);
-        git(dir, &all).unwrap_or_else(|e| panic!("{e}"));
+        git::git(dir, &all).unwrap_or_else(|e| panic!("{e}"));
     }
 
     #[test]

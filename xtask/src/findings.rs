@@ -119,9 +119,30 @@ impl Findings {
         u8::from(!self.drift.is_empty())
     }
 
+    /// The text report: `header`, the sections that have items (`problems_heading` over the
+    /// problems, a fixed heading over the information), a blank line, and the result line
+    /// (`agree` when there is no drift; `problem_noun` names a problem in the singular).
+    pub(crate) fn render_text(
+        &self,
+        header: String,
+        problems_heading: &str,
+        agree: &str,
+        problem_noun: &str,
+    ) -> String {
+        let mut out = header;
+        self.render_sections(
+            &mut out,
+            problems_heading,
+            "information (nothing to change; not counted as drift):",
+        );
+        out.push('\n');
+        out.push_str(&self.result_line(agree, (problem_noun, "information item")));
+        out
+    }
+
     /// Appends the sections that have items; `problems` and `info` are the headings of the
     /// uncounted lists.
-    pub(crate) fn render_sections(&self, out: &mut String, problems: &str, info: &str) {
+    fn render_sections(&self, out: &mut String, problems: &str, info: &str) {
         for (heading, list) in [
             ("drift (the spec must change):", &self.drift),
             (problems, &self.problems),
@@ -136,7 +157,7 @@ impl Findings {
 
     /// `result: 1 drift item, 2 doc problems`; `agree` is said when there is no drift, and
     /// `uncounted` names the uncounted lists in the singular (`("doc problem", "information item")`).
-    pub(crate) fn result_line(&self, agree: &str, uncounted: (&str, &str)) -> String {
+    fn result_line(&self, agree: &str, uncounted: (&str, &str)) -> String {
         let mut line = match self.drift.len() {
             0 => format!("result: {agree}"),
             n => format!("result: {}", count(n, "drift item")),

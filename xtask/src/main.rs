@@ -11,6 +11,7 @@ mod docs_check;
 mod edm_type;
 mod findings;
 mod generate;
+mod git;
 mod metadata_check;
 mod soak;
 mod spec;

@@ -1,57 +1,79 @@
-//! Proof that the API guard sees what a semver check sees, on copies of
-//! `copilot-ergonomic/src` in a temporary directory (the crate itself is never edited): a
-//! derive taken off a re-exported type, `#[non_exhaustive]` taken off an enum, and a variant
-//! added to it each come out as exactly the expected change; a `pub` item no public path
-//! re-exports is not listed.
+//! Proof that the API guard sees what a semver check sees, on copies in memory of
+//! `copilot-ergonomic/src` and its `Cargo.toml` (the crate itself is never edited): a derive
+//! taken off a re-exported type, `#[non_exhaustive]` taken off an enum, and a variant added to
+//! it each come out as exactly the expected change; a `pub` item no public path re-exports is
+//! not listed.
 
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
-use copilot_surface::crate_api::{changes, list_public_api};
+use copilot_surface::crate_api::{changes, list_public_api, list_public_api_of};
 
 const CRATE: &str = "copilot_ergonomic";
 
-/// A copy of `copilot-ergonomic/src`, removed on drop.
+/// `copilot-ergonomic/src` by path relative to `src/`, and its `Cargo.toml`: read from disk once.
+struct Original {
+    files: BTreeMap<PathBuf, String>,
+    manifest: Option<String>,
+}
+
+fn original_sources() -> &'static Original {
+    static ORIGINAL: OnceLock<Original> = OnceLock::new();
+    ORIGINAL.get_or_init(|| {
+        let mut files = BTreeMap::new();
+        read_dir(&original(), Path::new(""), &mut files);
+        let path = original().join("../Cargo.toml");
+        let manifest = match std::fs::read_to_string(&path) {
+            Ok(text) => Some(text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => panic!("{}: {e}", path.display()),
+        };
+        Original { files, manifest }
+    })
+}
+
+/// A copy in memory of `copilot-ergonomic/src` (and its `Cargo.toml`).
 struct Copy {
-    root: PathBuf,
-    src: PathBuf,
+    files: RefCell<BTreeMap<PathBuf, String>>,
+    manifest: Option<&'static str>,
 }
 
 impl Copy {
-    fn new(test: &str) -> Copy {
-        let root = std::env::temp_dir().join(format!(
-            "copilot-surface-ergonomic-api-{}-{test}",
-            std::process::id()
-        ));
-        let _ = std::fs::remove_dir_all(&root);
-        let src = root.join("src");
-        copy_dir(&original(), &src);
-        Copy { root, src }
+    fn new() -> Copy {
+        let original = original_sources();
+        Copy {
+            files: RefCell::new(original.files.clone()),
+            manifest: original.manifest.as_deref(),
+        }
     }
 
     fn listing(&self) -> String {
-        list_public_api(&self.src, CRATE).unwrap_or_else(|e| panic!("cannot list the copy: {e}"))
+        list_public_api_of(&self.files.borrow(), self.manifest, CRATE)
+            .unwrap_or_else(|e| panic!("cannot list the copy: {e}"))
     }
 
     /// Replaces the one occurrence of `from` in `file` by `to`.
     fn edit(&self, file: &str, from: &str, to: &str) {
-        let path = self.src.join(file);
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let mut files = self.files.borrow_mut();
+        let text = files
+            .get_mut(Path::new(file))
+            .unwrap_or_else(|| panic!("{file}: not in the copy"));
         assert_eq!(
             text.matches(from).count(),
             1,
             "{file} must hold `{from}` once"
         );
-        std::fs::write(&path, text.replacen(from, to, 1)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        *text = text.replacen(from, to, 1);
     }
 
     fn read(&self, file: &str) -> String {
-        std::fs::read_to_string(self.src.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
-    }
-}
-
-impl Drop for Copy {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.root);
+        self.files
+            .borrow()
+            .get(Path::new(file))
+            .cloned()
+            .unwrap_or_else(|| panic!("{file}: not in the copy"))
     }
 }
 
@@ -59,16 +81,18 @@ fn original() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../copilot-ergonomic/src")
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap_or_else(|e| panic!("{}: {e}", to.display()));
-    let entries = std::fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display()));
+/// Reads every file under `dir` into `files`, by path relative to `src/` (`prefix` so far).
+fn read_dir(dir: &Path, prefix: &Path, files: &mut BTreeMap<PathBuf, String>) {
+    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     for entry in entries.flatten() {
         let path = entry.path();
-        let target = to.join(entry.file_name());
+        let relative = prefix.join(entry.file_name());
         if path.is_dir() {
-            copy_dir(&path, &target);
+            read_dir(&path, &relative, files);
         } else {
-            std::fs::copy(&path, &target).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            files.insert(relative, text);
         }
     }
 }
@@ -91,7 +115,7 @@ fn derive_above<'a>(text: &'a str, header: &str) -> &'a str {
 
 #[test]
 fn removing_a_derive_from_a_re_exported_type_is_breaking() {
-    let copy = Copy::new("derive");
+    let copy = Copy::new();
     let old = copy.listing();
     assert!(
         old.contains("# copilot_ergonomic::EvaluationRef\n")
@@ -121,7 +145,7 @@ fn outcome_is_non_exhaustive(copy: &Copy) {
 
 #[test]
 fn removing_non_exhaustive_from_an_enum_is_breaking() {
-    let copy = Copy::new("non-exhaustive");
+    let copy = Copy::new();
     outcome_is_non_exhaustive(&copy);
     let old = copy.listing();
     assert!(
@@ -143,7 +167,7 @@ fn removing_non_exhaustive_from_an_enum_is_breaking() {
 
 #[test]
 fn a_new_variant_breaks_only_an_exhaustive_enum() {
-    let copy = Copy::new("variant");
+    let copy = Copy::new();
     outcome_is_non_exhaustive(&copy);
     let before = copy.listing();
     copy.edit(
@@ -175,7 +199,7 @@ fn a_new_variant_breaks_only_an_exhaustive_enum() {
 
 #[test]
 fn pub_items_no_public_path_re_exports_are_not_listed() {
-    let copy = Copy::new("reachability");
+    let copy = Copy::new();
     copy.edit(
         "paging.rs",
         "pub struct ListOptions {",
@@ -192,8 +216,7 @@ fn pub_items_no_public_path_re_exports_are_not_listed() {
     // today) stays out of the real listing.
     let lib = copy.read("lib.rs");
     let real = list_public_api(&original(), CRATE).unwrap_or_else(|e| panic!("{e}"));
-    for entry in std::fs::read_dir(&copy.src).into_iter().flatten().flatten() {
-        let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+    for text in copy.files.borrow().values() {
         for line in text.lines() {
             let Some(rest) = ["pub struct ", "pub enum ", "pub trait "]
                 .iter()
@@ -214,4 +237,10 @@ fn pub_items_no_public_path_re_exports_are_not_listed() {
             );
         }
     }
+}
+
+#[test]
+fn the_listing_in_memory_equals_the_one_on_disk() {
+    let on_disk = list_public_api(&original(), CRATE).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(Copy::new().listing(), on_disk);
 }

@@ -32,21 +32,16 @@ impl Report {
             checked,
             skipped,
         } = self.pages;
-        let mut out = format!(
+        let header = format!(
             "docs-check: {read} pages read, {checked} of the Security Copilot namespace checked against {}, {skipped} skipped\n",
             self.spec
         );
-        self.findings.render_sections(
-            &mut out,
+        self.findings.render_text(
+            header,
             "doc problems (the docs are wrong; not counted as drift):",
-            "information (nothing to change; not counted as drift):",
-        );
-        out.push('\n');
-        out.push_str(&self.findings.result_line(
             "the spec agrees with the docs",
-            ("doc problem", "information item"),
-        ));
-        out
+            "doc problem",
+        )
     }
 
     fn json(&self) -> Value {

@@ -3,7 +3,6 @@
 //! `HEAD`).
 
 use std::path::Path;
-use std::process::Command;
 
 /// Lines of diff shown without `--verbose`.
 const DIFF_PREVIEW_LINES: usize = 200;
@@ -36,27 +35,19 @@ pub(super) fn print_diff(path: &str, current: &str, fresh: &str, verbose: bool) 
 /// `path` as committed at `rev`: `Ok(None)` when `rev` is a commit without that file, an error
 /// when git cannot run or `rev` names no commit.
 pub(super) fn committed(root: &Path, rev: &str, path: &str) -> Result<Option<String>, String> {
-    let git = |args: &[&str]| {
-        Command::new("git")
-            .args(args)
-            .current_dir(root)
-            .output()
-            .map_err(|e| format!("cannot run git: {e}"))
-    };
-    let verify = git(&[
-        "rev-parse",
-        "--verify",
-        "--quiet",
-        &format!("{rev}^{{commit}}"),
-    ])?;
+    let verify = crate::git::output(
+        root,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{rev}^{{commit}}"),
+        ],
+    )?;
     if !verify.status.success() {
         return Err(format!("`{rev}` is not a commit git knows here"));
     }
-    let output = git(&["show", &format!("{rev}:{path}")])?;
-    Ok(output
-        .status
-        .success()
-        .then(|| String::from_utf8_lossy(&output.stdout).replace("\r\n", "\n")))
+    Ok(crate::git::show(root, rev, path)?.map(|text| text.replace("\r\n", "\n")))
 }
 
 /// Prints what changed in the generated surface, each change marked breaking or additive.

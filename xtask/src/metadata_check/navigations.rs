@@ -17,12 +17,16 @@ impl<'a> Check<'a> {
     /// Walks the contained navigations from `security/securityCopilot` and compares the paths
     /// they make with the spec's.
     pub(super) fn navigations(&mut self) {
-        let root = self.model.types.iter().find(|t| {
-            t.name == "security"
-                && !WHOLE.contains(&t.namespace.as_str())
-                && t.navigations.iter().any(|n| n.name == "securityCopilot")
-        });
-        let Some(root) = root else {
+        let root = self
+            .model
+            .types
+            .iter()
+            .filter(|t| t.name == "security" && !WHOLE.contains(&t.namespace.as_str()))
+            .find_map(|t| {
+                let n = t.navigations.iter().find(|n| n.name == "securityCopilot")?;
+                Some((t, n))
+            });
+        let Some((root, n)) = root else {
             self.out.info(
                 "navigation security.securityCopilot".into(),
                 "navigation-root-missing",
@@ -33,18 +37,12 @@ impl<'a> Check<'a> {
         };
         // `security` is Graph's singleton of that name: the paths start at `/security`. Its
         // other navigations belong to other namespaces.
-        if let Some(n) = root
-            .navigations
-            .iter()
-            .find(|n| n.name == "securityCopilot")
-        {
-            self.navigation(
-                root,
-                n,
-                &["security".to_string()],
-                &mut vec![root.full_name()],
-            );
-        }
+        self.navigation(
+            root,
+            n,
+            &["security".to_string()],
+            &mut vec![root.full_name()],
+        );
 
         let mut spec_paths: BTreeMap<String, &str> = BTreeMap::new();
         for op in &self.spec.ops {

@@ -25,21 +25,16 @@ impl Report {
     }
 
     fn text(&self) -> String {
-        let mut out = format!(
+        let header = format!(
             "metadata-check: {}: {} schemas read; {} types and {} enums of the Security Copilot namespace checked against {}\n",
             self.file, self.schemas, self.types, self.enums, self.spec
         );
-        self.findings.render_sections(
-            &mut out,
+        self.findings.render_text(
+            header,
             "problems (not counted as drift):",
-            "information (nothing to change; not counted as drift):",
-        );
-        out.push('\n');
-        out.push_str(&self.findings.result_line(
             "the spec agrees with the metadata",
-            ("problem", "information item"),
-        ));
-        out
+            "problem",
+        )
     }
 
     fn json(&self) -> Value {
